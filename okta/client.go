@@ -1,0 +1,139 @@
+// Package okta is the only package that talks to the Okta Management API. It speaks
+// in the tool's words (find the managed app, create a template app, provisioning,
+// features, groups, logs) and owns the HTTP client: SDK cache off, 429 handling,
+// request accounting and a redaction-safe trace.
+package okta
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	sdk "github.com/okta/okta-sdk-golang/v2/okta"
+)
+
+// Settings are what a Client needs to reach one org.
+type Settings struct {
+	OrgURL string // https://acme.okta.com, or http://127.0.0.1:PORT for a local stand-in
+	Token  string // SSWS API token
+	// Base is the transport under the tool's own (nil: a fresh http.Transport).
+	Base http.RoundTripper
+	// Trace, when set, receives one line per request and response (method, path,
+	// status, timing, rate-limit budget). Never headers or bodies.
+	Trace io.Writer
+	// Timeout bounds one HTTP exchange; 0 means 30 s.
+	Timeout time.Duration
+	// MaxRateLimitWaits bounds how many 429s in a row one request waits out; 0 means 5.
+	MaxRateLimitWaits int
+}
+
+// Client is a thin, typed layer over the Okta SDK.
+type Client struct {
+	sdk       *sdk.Client
+	orgURL    string
+	transport *transport
+}
+
+// NewClient builds a client. It makes no request.
+func NewClient(ctx context.Context, s Settings) (*Client, error) {
+	orgURL := strings.TrimRight(strings.TrimSpace(s.OrgURL), "/")
+	u, err := url.Parse(orgURL)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("okta org URL %q is not a URL", s.OrgURL)
+	}
+	insecure := false
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("okta org URL %s must use https (http is allowed only for 127.0.0.1, ::1 or localhost)", orgURL)
+		}
+		insecure = true
+	default:
+		return nil, fmt.Errorf("okta org URL %s must use https", orgURL)
+	}
+	if s.Token == "" {
+		return nil, fmt.Errorf("no Okta API token")
+	}
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	waits := s.MaxRateLimitWaits
+	if waits == 0 {
+		waits = 5
+	}
+	base := s.Base
+	if base == nil {
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment, IdleConnTimeout: 30 * time.Second, MaxIdleConnsPerHost: 16}
+	}
+	tr := &transport{base: base, trace: s.Trace, maxWaits: waits}
+	hc := &http.Client{Transport: tr, Timeout: timeout,
+		// Okta does not redirect API calls; following one could leak the token elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	_, c, err := sdk.NewClient(ctx,
+		sdk.WithOrgUrl(orgURL),
+		sdk.WithToken(s.Token),
+		sdk.WithAuthorizationMode("SSWS"),
+		sdk.WithCache(false),
+		sdk.WithHttpClientPtr(hc),
+		// The transport waits out 429s itself; the SDK's retry would fight it.
+		sdk.WithRateLimitMaxRetries(0),
+		sdk.WithRequestTimeout(0),
+		sdk.WithTestingDisableHttpsCheck(insecure),
+		sdk.WithUserAgentExtra("oktascim"),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("okta client: %s", strings.ReplaceAll(err.Error(), s.Token, "(sensitive)"))
+	}
+	return &Client{sdk: c, orgURL: orgURL, transport: tr}, nil
+}
+
+// OrgURL is the org's base URL without a trailing slash.
+func (c *Client) OrgURL() string { return c.orgURL }
+
+// Stats reports the requests made so far.
+func (c *Client) Stats() Stats { return c.transport.stats() }
+
+// IsLoopbackHost reports whether host is 127.0.0.0/8, ::1 or localhost.
+func IsLoopbackHost(host string) bool {
+	h := strings.Trim(strings.ToLower(host), "[]")
+	if h == "localhost" || h == "::1" {
+		return true
+	}
+	return strings.HasPrefix(h, "127.") && strings.Count(h, ".") == 3
+}
+
+// AdminURL is the Admin Console base for the org: acme.okta.com → acme-admin.okta.com.
+// A loopback org (the simulator) has no console; its own URL is returned.
+func (c *Client) AdminURL() string { return AdminURL(c.orgURL) }
+
+// AdminURL derives the Admin Console base URL from an org URL.
+func AdminURL(orgURL string) string {
+	u, err := url.Parse(orgURL)
+	if err != nil || IsLoopbackHost(u.Hostname()) {
+		return orgURL
+	}
+	host := u.Hostname()
+	if i := strings.Index(host, "."); i > 0 && !strings.HasSuffix(host[:i], "-admin") {
+		host = host[:i] + "-admin" + host[i:]
+	}
+	if p := u.Port(); p != "" {
+		host += ":" + p
+	}
+	return u.Scheme + "://" + host
+}
+
+// ProvisioningTabURL is the deep link to an app's Provisioning tab in the Admin Console.
+func (c *Client) ProvisioningTabURL(appName, appID string) string {
+	return fmt.Sprintf("%s/admin/app/%s/instance/%s/#tab-provisioning", c.AdminURL(), appName, appID)
+}
+
+// GeneralTabURL is the deep link to an app's General tab.
+func (c *Client) GeneralTabURL(appName, appID string) string {
+	return fmt.Sprintf("%s/admin/app/%s/instance/%s/#tab-general", c.AdminURL(), appName, appID)
+}

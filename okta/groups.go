@@ -1,0 +1,75 @@
+package okta
+
+import (
+	"context"
+	"net/url"
+
+	sdk "github.com/okta/okta-sdk-golang/v2/okta"
+	"github.com/okta/okta-sdk-golang/v2/okta/query"
+)
+
+// Group is an Okta group.
+type Group struct{ ID, Name string }
+
+// FindGroup finds a group by exact name. Okta's q is a prefix match, so the exact
+// comparison happens here; more than one exact match is reported as ambiguous.
+func (c *Client) FindGroup(ctx context.Context, name string) (Group, []Group, error) {
+	groups, resp, err := c.sdk.Group.ListGroups(ctx, query.NewQueryParams(query.WithQ(name), query.WithLimit(200)))
+	if err != nil {
+		return Group{}, nil, apiError("find group "+name, resp, err)
+	}
+	var exact []Group
+	for {
+		for _, g := range groups {
+			if g.Profile != nil && g.Profile.Name == name {
+				exact = append(exact, Group{ID: g.Id, Name: g.Profile.Name})
+			}
+		}
+		if resp == nil || !resp.HasNextPage() {
+			break
+		}
+		groups = nil
+		if resp, err = resp.Next(ctx, &groups); err != nil {
+			return Group{}, nil, apiError("find group "+name, resp, err)
+		}
+	}
+	if len(exact) == 1 {
+		return exact[0], exact, nil
+	}
+	return Group{}, exact, nil
+}
+
+// AppGroupIDs lists the ids of the groups assigned to an app.
+func (c *Client) AppGroupIDs(ctx context.Context, appID string) ([]string, error) {
+	list, resp, err := c.sdk.Application.ListApplicationGroupAssignments(ctx, url.PathEscape(appID), query.NewQueryParams(query.WithLimit(200)))
+	if err != nil {
+		return nil, apiError("list groups of app "+appID, resp, err)
+	}
+	var ids []string
+	for {
+		for _, a := range list {
+			ids = append(ids, a.Id)
+		}
+		if resp == nil || !resp.HasNextPage() {
+			return ids, nil
+		}
+		list = nil
+		if resp, err = resp.Next(ctx, &list); err != nil {
+			return nil, apiError("list groups of app "+appID, resp, err)
+		}
+	}
+}
+
+// AssignGroup assigns a group to an app.
+func (c *Client) AssignGroup(ctx context.Context, appID, groupID string) error {
+	_, resp, err := c.sdk.Application.CreateApplicationGroupAssignment(ctx, url.PathEscape(appID), url.PathEscape(groupID), sdk.ApplicationGroupAssignment{})
+	return apiError("assign group "+groupID+" to app "+appID, resp, err)
+}
+
+// UnassignGroup removes a group assignment.
+func (c *Client) UnassignGroup(ctx context.Context, appID, groupID string) error {
+	resp, err := c.sdk.Application.DeleteApplicationGroupAssignment(ctx, url.PathEscape(appID), url.PathEscape(groupID))
+	return apiError("remove group "+groupID+" from app "+appID, resp, err)
+}
+
+
