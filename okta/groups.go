@@ -71,5 +71,3 @@ func (c *Client) UnassignGroup(ctx context.Context, appID, groupID string) error
 	resp, err := c.sdk.Application.DeleteApplicationGroupAssignment(ctx, url.PathEscape(appID), url.PathEscape(groupID))
 	return apiError("remove group "+groupID+" from app "+appID, resp, err)
 }
-
-

@@ -174,5 +174,3 @@ func (c *Client) raw(ctx context.Context, op, method, path string, body, out any
 	resp, err := rq.Do(ctx, req, out)
 	return apiError(op, resp, err)
 }
-
-
