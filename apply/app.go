@@ -1,0 +1,90 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/plan"
+)
+
+// ensureApp finds, adopts or creates the integration's app and converges its label,
+// sign-on, visibility, stamp and status; each write is re-read and compared again.
+func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
+	want := plan.DesiredApp(ir.in)
+	apps, err := r.appsNamed(ctx, want.Name)
+	if err != nil {
+		r.fail(ir, StepApp, err, "")
+		return false
+	}
+	m, err := plan.FindManaged(ir.in.Name, want.Label, want.Name, apps)
+	if err != nil {
+		r.fail(ir, StepApp, err, "")
+		return false
+	}
+	c := r.opts.Client
+	if m.App == nil {
+		created, err := c.CreateApp(ctx, want)
+		if err != nil {
+			r.fail(ir, StepApp, err, "")
+			return false
+		}
+		ir.app = created
+		got, ok := r.verifyApp(ctx, ir, want)
+		if !ok {
+			return false
+		}
+		r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Done, AppID: got.ID, Detail: "created " + describeApp(got)})
+		return true
+	}
+	ir.app = *m.App
+	changes := plan.AppChanges(want, ir.app)
+	verb := "updated"
+	if m.Adopt {
+		verb = "adopted"
+	}
+	if len(changes) > 0 {
+		if _, err := c.UpdateApp(ctx, ir.app, want); err != nil {
+			r.fail(ir, StepApp, err, "")
+			return false
+		}
+	}
+	if ir.app.Status != "ACTIVE" {
+		if err := c.ActivateApp(ctx, ir.app.ID); err != nil {
+			r.fail(ir, StepApp, err, "")
+			return false
+		}
+		changes = append(changes, plan.FieldChange{Field: "status", Old: ir.app.Status, New: "ACTIVE"})
+	}
+	if len(changes) == 0 {
+		r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Unchanged, AppID: ir.app.ID, Detail: describeApp(ir.app)})
+		return true
+	}
+	got, ok := r.verifyApp(ctx, ir, want)
+	if !ok {
+		return false
+	}
+	r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Done, AppID: got.ID, Changes: changes,
+		Detail: fmt.Sprintf("%s %s: %s", verb, describeApp(got), plan.Summarize(changes))})
+	return true
+}
+
+// verifyApp re-reads the app and checks that Okta kept what was written.
+func (r *runner) verifyApp(ctx context.Context, ir *integrationRun, want okta.AppSpec) (okta.App, bool) {
+	got, err := r.opts.Client.GetApp(ctx, ir.app.ID)
+	if err != nil {
+		r.fail(ir, StepApp, fmt.Errorf("re-reading app %s to verify it: %w", ir.app.ID, err), "")
+		return got, false
+	}
+	ir.app = got
+	if left := plan.AppChanges(want, got); len(left) > 0 {
+		r.fail(ir, StepApp, fmt.Errorf("Okta did not keep what was written to app %s: %s", got.ID, plan.Summarize(left)),
+			"the template may not support these settings; set them in the Admin Console: "+r.opts.Client.GeneralTabURL(got.Name, got.ID))
+		return got, false
+	}
+	if got.Status != "ACTIVE" {
+		r.fail(ir, StepApp, fmt.Errorf("app %s is %s after activation", got.ID, got.Status), "")
+		return got, false
+	}
+	return got, true
+}

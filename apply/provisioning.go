@@ -1,0 +1,195 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/okta"
+)
+
+// ensureProvisioning turns on the API integration with the base URL and credentials:
+// through the Provisioning Connection API where Okta supports it for the app, else as
+// a guided manual step, verified either way.
+func (r *runner) ensureProvisioning(ctx context.Context, ir *integrationRun) {
+	c := r.opts.Client
+	_, err := c.Features(ctx, ir.app.ID)
+	on := err == nil
+	if err != nil && !errors.Is(err, okta.ErrProvisioningOff) {
+		r.fail(ir, StepProvisioning, err, "")
+		return
+	}
+	conn, err := c.GetConnection(ctx, ir.app.ID)
+	if err != nil {
+		r.fail(ir, StepProvisioning, err, "")
+		return
+	}
+	if on {
+		ir.provisioningOn = true
+		if conn.Supported() && conn.Status == "ENABLED" && conn.BaseURL != ir.in.SCIM.BaseURL && ir.creds.Method != "basic" {
+			r.setConnection(ctx, ir, fmt.Sprintf("base URL %s → %s", conn.BaseURL, ir.in.SCIM.BaseURL))
+			return
+		}
+		detail := "on; Okta's API cannot read back the base URL or credentials of this template app, so the connection test below verifies them"
+		if conn.Supported() {
+			detail = fmt.Sprintf("on (connection %s, base URL %s; the token cannot be read back — the connection test below verifies it)", lower(conn.Status), conn.BaseURL)
+		}
+		r.report(Event{Integration: ir.in.Name, Step: StepProvisioning, Outcome: Unchanged, AppID: ir.app.ID, Detail: detail})
+		return
+	}
+	// The connection API has no Basic scheme, and answers UNKNOWN where it does not
+	// manage the app. Try it where it may work; re-read to see whether it did.
+	if ir.creds.Method != "basic" {
+		if r.setConnection(ctx, ir, "") {
+			return
+		}
+		if ir.code != exitcode.OK {
+			return
+		}
+	}
+	r.manualProvisioning(ctx, ir)
+}
+
+// setConnection tries the Provisioning Connection API. It returns true when it
+// reported an outcome (done or failed), false when the API does not manage the app.
+func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change string) bool {
+	c := r.opts.Client
+	set, err := c.SetTokenConnection(ctx, ir.app.ID, ir.in.SCIM.BaseURL, ir.creds.Token.Value())
+	if err != nil {
+		var ae *okta.APIError
+		if errors.As(err, &ae) && ae.Status == 400 {
+			// Okta tested the credentials and refused them; the System Log says why.
+			r.fail(ir, StepProvisioning, err, "Okta could not connect to the SCIM server with these credentials; see 'oktascim logs' or the test step")
+			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
+			return true
+		}
+		if okta.IsAuth(err) {
+			r.fail(ir, StepProvisioning, err, "")
+			return true
+		}
+		// Any other refusal means the API does not manage this app: fall back to the console.
+		return false
+	}
+	if !set.Supported() {
+		return false
+	}
+	got, err := c.GetConnection(ctx, ir.app.ID)
+	if err != nil {
+		r.fail(ir, StepProvisioning, err, "")
+		return true
+	}
+	if !got.Supported() {
+		return false
+	}
+	if got.Status != "ENABLED" {
+		if err := c.ActivateConnection(ctx, ir.app.ID); err != nil {
+			r.fail(ir, StepProvisioning, err, "")
+			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
+			return true
+		}
+		if got, err = c.GetConnection(ctx, ir.app.ID); err != nil {
+			r.fail(ir, StepProvisioning, err, "")
+			return true
+		}
+	}
+	if got.Status != "ENABLED" || got.BaseURL != ir.in.SCIM.BaseURL {
+		r.fail(ir, StepProvisioning, fmt.Errorf("after setting the provisioning connection Okta reports status %s, base URL %q", got.Status, got.BaseURL), "")
+		return true
+	}
+	if _, err := c.Features(ctx, ir.app.ID); err != nil {
+		r.fail(ir, StepProvisioning, fmt.Errorf("connection enabled but provisioning features are not readable: %w", err), "")
+		return true
+	}
+	ir.provisioningOn = true
+	detail := "enabled through the Provisioning Connection API; verified: connection ENABLED with base URL " + got.BaseURL
+	if change != "" {
+		detail = "updated through the Provisioning Connection API (" + change + "); verified"
+	}
+	r.report(Event{Integration: ir.in.Name, Step: StepProvisioning, Outcome: Done, AppID: ir.app.ID, Detail: detail})
+	return true
+}
+
+// manualProvisioning prints the guided step, lets a stand-in do it if there is one,
+// and with Wait polls until Okta shows provisioning on.
+func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
+	step := r.provisioningStep(ir)
+	r.report(Event{Integration: ir.in.Name, Step: StepProvisioning, Outcome: Manual, AppID: ir.app.ID, Manual: &step,
+		Detail: "Okta's API cannot enable provisioning for the " + ir.app.Name + " template app; an admin must do it in the Admin Console"})
+	since := r.opts.Now()
+	if r.opts.Manual != nil {
+		// The stand-in's own failure is not the verdict: the verification below is.
+		_ = r.opts.Manual(ctx, step)
+	}
+	if !r.opts.Wait && r.opts.Manual == nil {
+		ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
+		return
+	}
+	r.waitFor(ctx, ir, StepProvisioning, since, func() (bool, error) {
+		_, err := r.opts.Client.Features(ctx, ir.app.ID)
+		if errors.Is(err, okta.ErrProvisioningOff) {
+			return false, nil
+		}
+		return err == nil, err
+	}, "verified: provisioning is on (Okta now serves the app's provisioning features)")
+	if ir.code == exitcode.OK {
+		ir.provisioningOn = true
+	}
+}
+
+func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
+	in := ir.in
+	p := in.Provisioning
+	vals := ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
+		Token: ir.creds.Token, Password: ir.creds.Password, UserIDField: in.SCIM.UserIDField,
+		PushNewUsers: p.CreateUsers, PushProfileUpdates: p.UpdateUsers, PushGroups: p.PushGroups, ImportUsers: p.ImportUsers}
+	fields := []ManualField{
+		{Name: "Enable API integration", Value: "checked"},
+		{Name: "Base URL (SCIM connector base URL)", Value: in.SCIM.BaseURL},
+	}
+	if in.SCIM.UserIDField != "" {
+		fields = append(fields, ManualField{Name: "Unique identifier field for users", Value: in.SCIM.UserIDField})
+	}
+	switch ir.creds.Method {
+	case "basic":
+		fields = append(fields, ManualField{Name: "Username", Value: ir.creds.Username},
+			ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
+	case "header":
+		fields = append(fields, ManualField{Name: "API Token (sent verbatim as the Authorization header)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
+	default:
+		fields = append(fields, ManualField{Name: "OAuth Bearer Token", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
+	}
+	fields = append(fields,
+		ManualField{Name: "Push New Users", Value: checked(p.CreateUsers)},
+		ManualField{Name: "Push Profile Updates", Value: checked(p.UpdateUsers)},
+		ManualField{Name: "Push Groups", Value: checked(p.PushGroups)},
+		ManualField{Name: "Import New Users and Profile Updates", Value: checked(p.ImportUsers)})
+	return ManualStep{
+		Integration: in.Name, AppID: ir.app.ID, Values: vals,
+		Title: fmt.Sprintf("Enable provisioning for %q", ir.app.Label),
+		Link:  r.opts.Client.ProvisioningTabURL(ir.app.Name, ir.app.ID),
+		Actions: []string{
+			"Open the link (Applications > " + ir.app.Label + " > Provisioning) and click Configure API Integration",
+			"Enter the values below",
+			"Click Test API Credentials: it must succeed",
+			"Click Save",
+		},
+		Fields: fields,
+		Verify: "oktascim checks that Okta serves the app's provisioning features, then runs the connection test and reads the System Log",
+	}
+}
+
+func (r *runner) secretText(s interface{ Value() string }, source string) string {
+	if r.opts.ShowSecrets {
+		return s.Value()
+	}
+	return "(sensitive: the value of " + source + "; --show-secrets prints it)"
+}
+
+func checked(b bool) string {
+	if b {
+		return "checked"
+	}
+	return "unchecked"
+}
+

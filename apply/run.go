@@ -1,0 +1,198 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/plan"
+)
+
+// runner holds one run's shared state.
+type runner struct {
+	opts  Options
+	start time.Time
+
+	mu     sync.Mutex
+	events []Event
+	// apps caches the org's apps per catalog name, listed once per run.
+	apps map[string][]okta.App
+}
+
+// integrationRun is the state of one integration as its steps go.
+type integrationRun struct {
+	in    config.Integration
+	app   okta.App
+	creds credentials
+	code  int // worst exit code so far
+	// provisioningOn is known after the provisioning step.
+	provisioningOn bool
+}
+
+// Run applies every integration in order and verifies each write.
+func Run(ctx context.Context, opts Options) Result {
+	r := newRunner(opts)
+	codes := []int{}
+	for _, in := range opts.Integrations {
+		if ctx.Err() != nil {
+			codes = append(codes, exitcode.Interrupted)
+			break
+		}
+		codes = append(codes, r.applyOne(ctx, in))
+	}
+	return Result{Events: r.events, Code: exitcode.Worst(codes...)}
+}
+
+// Test runs only the connection test for every integration.
+func Test(ctx context.Context, opts Options) Result {
+	r := newRunner(opts)
+	codes := []int{}
+	for _, in := range opts.Integrations {
+		ir := &integrationRun{in: in}
+		if !r.resolveCredentials(ir) || !r.findExisting(ctx, ir) {
+			codes = append(codes, ir.code)
+			continue
+		}
+		r.test(ctx, ir)
+		codes = append(codes, ir.code)
+	}
+	return Result{Events: r.events, Code: exitcode.Worst(codes...)}
+}
+
+func newRunner(opts Options) *runner {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.WaitTimeout == 0 {
+		opts.WaitTimeout = 15 * time.Minute
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = 5 * time.Second
+	}
+	if opts.SCIMClient == nil {
+		opts.SCIMClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	// System Log timestamps have millisecond precision and the org's clock may lag;
+	// look a little before the run began.
+	return &runner{opts: opts, start: opts.Now().Add(-2 * time.Second), apps: map[string][]okta.App{}}
+}
+
+func (r *runner) report(e Event) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+	if r.opts.Report != nil {
+		r.opts.Report(e)
+	}
+}
+
+// fail reports a failed step and records the exit code the error asks for.
+func (r *runner) fail(ir *integrationRun, step string, err error, hint string) {
+	code := exitcode.Failure
+	if okta.IsAuth(err) {
+		code = exitcode.AuthRefused
+	}
+	if c := exitcode.Of(err); c != exitcode.Failure {
+		code = c
+	}
+	if errors.Is(err, context.Canceled) {
+		code = exitcode.Interrupted
+	}
+	ir.code = exitcode.Worst(ir.code, code)
+	if hint == "" {
+		var ae *okta.APIError
+		if errors.As(err, &ae) {
+			hint = ae.Hint()
+		}
+	}
+	r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, Detail: err.Error(), AppID: ir.app.ID, Hint: hint})
+}
+
+func (r *runner) skip(ir *integrationRun, step, why string) {
+	r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Skipped, Detail: why, AppID: ir.app.ID})
+}
+
+func (r *runner) applyOne(ctx context.Context, in config.Integration) int {
+	ir := &integrationRun{in: in}
+	if !r.resolveCredentials(ir) {
+		return ir.code
+	}
+	if !r.ensureApp(ctx, ir) {
+		for _, s := range []string{StepProvisioning, StepActions, StepGroups, StepTest} {
+			r.skip(ir, s, "the app step did not complete")
+		}
+		return ir.code
+	}
+	r.ensureProvisioning(ctx, ir)
+	if ir.provisioningOn {
+		r.ensureActions(ctx, ir)
+	} else {
+		r.skip(ir, StepActions, "provisioning is not on yet; the actions are set once it is")
+	}
+	r.ensureGroups(ctx, ir)
+	r.test(ctx, ir)
+	return ir.code
+}
+
+// appsNamed lists (once per run) the apps of one catalog name.
+func (r *runner) appsNamed(ctx context.Context, name string) ([]okta.App, error) {
+	r.mu.Lock()
+	apps, ok := r.apps[name]
+	r.mu.Unlock()
+	if ok {
+		return apps, nil
+	}
+	apps, err := r.opts.Client.ListAppsByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.apps[name] = apps
+	r.mu.Unlock()
+	return apps, nil
+}
+
+// findExisting locates the integration's app without changing anything.
+func (r *runner) findExisting(ctx context.Context, ir *integrationRun) bool {
+	want := plan.DesiredApp(ir.in)
+	apps, err := r.appsNamed(ctx, want.Name)
+	if err != nil {
+		r.fail(ir, StepApp, err, "")
+		return false
+	}
+	m, err := plan.FindManaged(ir.in.Name, want.Label, want.Name, apps)
+	if err != nil {
+		r.fail(ir, StepApp, err, "")
+		return false
+	}
+	if m.App == nil || m.Adopt {
+		r.fail(ir, StepApp, fmt.Errorf("no app in the org is managed as %q yet", ir.in.Name), "run 'oktascim apply' first")
+		return false
+	}
+	ir.app = *m.App
+	return true
+}
+
+func describeApp(a okta.App) string {
+	status := "active"
+	if a.Status != "ACTIVE" {
+		status = lower(a.Status)
+	}
+	return fmt.Sprintf("%s %q (%s, %s, %s)", a.ID, a.Label, a.Name, a.SignOnMode, status)
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

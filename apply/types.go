@@ -1,0 +1,113 @@
+// Package apply carries out what plan decides, one integration at a time, in order:
+// app → provisioning → actions → groups → test. Every write is re-read and verified,
+// and every step reports one event with its outcome.
+package apply
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/plan"
+)
+
+// Outcome of one step.
+type Outcome string
+
+// The outcomes a step reports.
+const (
+	Done      Outcome = "done"      // changed, and the change was verified
+	Unchanged Outcome = "unchanged" // already as declared
+	Manual    Outcome = "manual"    // the API cannot do it: an admin must, in the console
+	Failed    Outcome = "failed"
+	Skipped   Outcome = "skipped"
+	Waiting   Outcome = "waiting" // progress while waiting for a manual step
+)
+
+// Steps, in the order they run.
+const (
+	StepApp          = "app"
+	StepProvisioning = "provisioning"
+	StepActions      = "actions"
+	StepGroups       = "groups"
+	StepTest         = "test"
+)
+
+// Event is one line of the report.
+type Event struct {
+	Integration string             `json:"integration"`
+	Step        string             `json:"step"`
+	Outcome     Outcome            `json:"outcome"`
+	Detail      string             `json:"detail"`
+	AppID       string             `json:"appId,omitempty"`
+	Changes     []plan.FieldChange `json:"changes,omitempty"`
+	Hint        string             `json:"hint,omitempty"`
+	Warnings    []string           `json:"warnings,omitempty"`
+	Manual      *ManualStep        `json:"manual,omitempty"`
+	SystemLog   []LogLine          `json:"systemLog,omitempty"`
+}
+
+// LogLine is a System Log event as shown to the admin.
+type LogLine struct {
+	Time      time.Time `json:"time"`
+	EventType string    `json:"eventType"`
+	Outcome   string    `json:"outcome"`
+	Reason    string    `json:"reason,omitempty"`
+	Actor     string    `json:"actor,omitempty"`
+}
+
+// ManualStep is what an admin must do in the Admin Console because the API cannot.
+type ManualStep struct {
+	Integration string        `json:"integration"`
+	AppID       string        `json:"appId"`
+	Title       string        `json:"title"`
+	Link        string        `json:"link"`
+	Actions     []string      `json:"actions"`
+	Fields      []ManualField `json:"fields"`
+	Verify      string        `json:"verify"`
+	// Values is the same as Fields, typed, for an automated stand-in (the simulator's
+	// admin). Secrets in it print as (sensitive).
+	Values ProvisioningValues `json:"-"`
+}
+
+// ManualField is one value to enter.
+type ManualField struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Secret bool   `json:"secret,omitempty"`
+}
+
+// ProvisioningValues are the Provisioning tab's values.
+type ProvisioningValues struct {
+	BaseURL, AuthMode, Username, UserIDField string
+	Token, Password                          config.Secret
+	PushNewUsers, PushProfileUpdates         bool
+	PushGroups, ImportUsers                  bool
+}
+
+// ManualHandler performs a manual step on the admin's behalf (the simulator's admin
+// stand-in). Real runs have none: a person does it.
+type ManualHandler func(ctx context.Context, m ManualStep) error
+
+// Options configure a run.
+type Options struct {
+	Client       *okta.Client
+	Integrations []config.Integration
+	// Wait polls until manual steps are done (or WaitTimeout passes).
+	Wait         bool
+	WaitTimeout  time.Duration // 0 → 15 min
+	PollInterval time.Duration // 0 → 5 s
+	ShowSecrets  bool          // print SCIM secrets in manual steps
+	Report       func(Event)
+	Manual       ManualHandler
+	SCIMClient   *http.Client // for the connection test; nil → 15 s timeout client
+	Now          func() time.Time
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Events []Event `json:"events"`
+	Code   int     `json:"exitCode"`
+}

@@ -1,0 +1,97 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/okta"
+)
+
+// waitFor polls check until it reports true, the System Log shows that Okta refused the
+// admin's attempt, or the wait times out.
+func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, since time.Time, check func() (bool, error), doneDetail string) {
+	deadline := r.opts.Now().Add(r.opts.WaitTimeout)
+	lastProgress := time.Time{}
+	for {
+		ok, err := check()
+		if err != nil {
+			r.fail(ir, step, err, "")
+			return
+		}
+		if ok {
+			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Done, AppID: ir.app.ID, Detail: doneDetail})
+			return
+		}
+		failure, lines, err := r.configFailureSince(ctx, ir.app.ID, since)
+		if err != nil {
+			r.fail(ir, step, err, "")
+			return
+		}
+		if failure != nil {
+			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
+			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, SystemLog: lines,
+				Detail: fmt.Sprintf("Okta refused the provisioning settings: %s (System Log %s at %s)", orUnknown(failure.Reason), failure.EventType, failure.Published.Format(time.RFC3339)),
+				Hint:   explainConfigFailure(failure.Reason)})
+			return
+		}
+		now := r.opts.Now()
+		left := deadline.Sub(now)
+		if left <= 0 {
+			ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
+			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Manual, AppID: ir.app.ID,
+				Detail: fmt.Sprintf("still not done after waiting %s; do the step above, then run apply again", r.opts.WaitTimeout)})
+			return
+		}
+		if lastProgress.IsZero() || now.Sub(lastProgress) >= 30*time.Second {
+			lastProgress = now
+			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Waiting, AppID: ir.app.ID,
+				Detail: fmt.Sprintf("waiting for the admin to finish the step above (%s left, checking every %s)", left.Round(time.Second), r.opts.PollInterval)})
+		}
+		select {
+		case <-ctx.Done():
+			ir.code = exitcode.Worst(ir.code, exitcode.Interrupted)
+			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, Detail: "interrupted while waiting; run apply again to resume"})
+			return
+		case <-time.After(r.opts.PollInterval):
+		}
+	}
+}
+
+// configFailureSince returns the newest application.configuration.update failure on
+// the app since t, unless a later success superseded it.
+func (r *runner) configFailureSince(ctx context.Context, appID string, since time.Time) (*okta.LogEvent, []LogLine, error) {
+	events, err := r.opts.Client.Logs(ctx, okta.LogQuery{Since: since.Add(-2 * time.Second), TargetID: appID, EventType: "application.configuration.update", Limit: 20, MaxPages: 1})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Newest first: the first event decides.
+	for _, e := range events {
+		if e.Failed() {
+			e := e
+			return &e, logLines(events), nil
+		}
+		return nil, nil, nil
+	}
+	return nil, nil, nil
+}
+
+func logLines(events []okta.LogEvent) []LogLine {
+	out := make([]LogLine, 0, len(events))
+	for _, e := range events {
+		out = append(out, LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor})
+	}
+	return out
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "no reason given"
+	}
+	return s
+}
+
+func oktaLogQuery(appID string, since time.Time) okta.LogQuery {
+	return okta.LogQuery{Since: since, TargetID: appID, Limit: 100, MaxPages: 2}
+}

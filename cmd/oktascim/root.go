@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/internal/redact"
+)
+
+// IOStreams are the process's streams, injected so tests capture output.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	IsTTY  bool
+}
+
+// factory holds what every command shares: streams (already redacting), the
+// environment, the redaction set and global flags.
+type factory struct {
+	io        *IOStreams
+	lookupEnv func(string) (string, bool)
+	secrets   *redact.Set
+	// base is the HTTP transport under the Okta client (tests may inject one).
+	base http.RoundTripper
+
+	orgURL string
+	debug  bool
+	output string
+}
+
+// run executes one command line and returns the exit code.
+func run(ctx context.Context, args []string, streams *IOStreams, lookupEnv func(string) (string, bool)) int {
+	secrets := &redact.Set{}
+	out, errOut := secrets.Writer(streams.Out), secrets.Writer(streams.ErrOut)
+	defer out.Flush()
+	defer errOut.Flush()
+	f := &factory{io: &IOStreams{In: streams.In, Out: out, ErrOut: errOut, IsTTY: streams.IsTTY}, lookupEnv: lookupEnv, secrets: secrets}
+	root := newRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(streams.In)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitcode.OK
+	}
+	code := exitcode.Of(err)
+	var problems config.Problems
+	switch {
+	case errors.As(err, &problems):
+		for _, p := range problems {
+			fmt.Fprintln(errOut, "error:", p.String())
+		}
+		fmt.Fprintf(errOut, "%d problem(s); nothing was sent to Okta\n", len(problems))
+		return exitcode.Invalid
+	case errors.Is(err, errSilent):
+		// The command already reported.
+	case isUsageError(err):
+		fmt.Fprintln(errOut, "error:", err)
+		return exitcode.Invalid
+	default:
+		fmt.Fprintln(errOut, "error:", err)
+	}
+	return code
+}
+
+// errSilent marks an exit code whose reason the command has already printed.
+var errSilent = errors.New("reported")
+
+func silent(code int) error {
+	if code == exitcode.OK {
+		return nil
+	}
+	return exitcode.With(code, errSilent)
+}
+
+type usageError struct{ error }
+
+func isUsageError(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+func newRootCmd(f *factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "oktascim",
+		Short: "Turn a declarative YAML file into working, verified Okta SCIM integrations",
+		Long: `oktascim creates and converges Okta SCIM integrations (OIN SCIM template apps) from a
+declarative file: the app, its sign-on and visibility, provisioning with the SCIM base URL and
+credentials, the provisioning actions and group assignments — and verifies the connection.
+Where Okta's API cannot do a step, it prints exactly what to do in the Admin Console and
+verifies it once done.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.orgURL, "org-url", "", "Okta org URL (overrides OKTA_CLIENT_ORGURL, the file's org.url and ~/.okta/okta.yaml)")
+	pf.BoolVar(&f.debug, "debug", false, "trace every Okta request (method, path, status; never headers or bodies) on stderr")
+	pf.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	root.AddCommand(newValidateCmd(f), newApplyCmd(f), newTestCmd(f), newSimCmd(f), newConfigCmd(f), newVersionCmd(f))
+	return root
+}
+
+func (f *factory) checkOutput() error {
+	if f.output != "text" && f.output != "json" {
+		return usageError{fmt.Errorf("--output must be text or json, not %q", f.output)}
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/okta"
+)
+
+// fileOptions are the flags of every command that reads the file.
+type fileOptions struct {
+	path  string
+	names []string
+}
+
+func (o *fileOptions) bind(flags interface {
+	StringVarP(*string, string, string, string, string)
+	StringSliceVar(*[]string, string, []string, string)
+}) {
+	flags.StringVarP(&o.path, "file", "f", "oktascim.yaml", "the oktascim file")
+	flags.StringSliceVar(&o.names, "name", nil, "only these integrations (repeatable)")
+}
+
+// loadFile loads and validates the file, printing warnings. Invalid input returns
+// config.Problems (exit 2) before anything is sent anywhere.
+func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool)) (*config.File, []config.Integration, error) {
+	file, err := config.Load(o.path, config.LoadOptions{LookupEnv: lookup, Stdin: f.io.In})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range file.Warnings {
+		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
+	}
+	selected := file.Integrations
+	if len(o.names) > 0 {
+		selected = nil
+		for _, n := range o.names {
+			in, ok := file.Integration(n)
+			if !ok {
+				var known []string
+				for _, i := range file.Integrations {
+					known = append(known, i.Name)
+				}
+				sort.Strings(known)
+				return nil, nil, exitcode.With(exitcode.Invalid, fmt.Errorf("--name %s: no such integration in %s (it has: %s)", n, o.path, strings.Join(known, ", ")))
+			}
+			selected = append(selected, *in)
+		}
+	}
+	return file, selected, nil
+}
+
+// maskSecrets resolves every secret the integrations reference and registers it for
+// masking. SCIM secrets stay visible only with --show-secrets, where the user asked.
+func (f *factory) maskSecrets(ins []config.Integration, showSCIMSecrets bool) error {
+	if showSCIMSecrets {
+		return nil
+	}
+	for _, in := range ins {
+		for _, ref := range []*config.SecretRef{in.SCIM.Auth.Token, in.SCIM.Auth.Password} {
+			if ref == nil {
+				continue
+			}
+			s, err := ref.Resolve()
+			if err != nil {
+				return exitcode.With(exitcode.Invalid, fmt.Errorf("integration %s: %w", in.Name, err))
+			}
+			f.secrets.Add(s.Value())
+		}
+	}
+	return nil
+}
+
+// connect resolves the org settings (flags > env > file > ~/.okta/okta.yaml) and
+// builds the Okta client. It makes no request.
+func (f *factory) connect(ctx context.Context, file *config.File, lookup func(string) (string, bool)) (*okta.Client, error) {
+	settings, warnings, err := config.ResolveOrg(config.OrgFlags{URL: f.orgURL}, file, config.ResolveOptions{LookupEnv: lookup})
+	for _, w := range warnings {
+		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
+	}
+	if err != nil {
+		return nil, exitcode.With(exitcode.Invalid, err)
+	}
+	f.secrets.Add(settings.Token.Value())
+	s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base}
+	if f.debug {
+		s.Trace = f.io.ErrOut
+	}
+	c, err := okta.NewClient(ctx, s)
+	if err != nil {
+		return nil, exitcode.With(exitcode.Invalid, err)
+	}
+	return c, nil
+}
+
+// simOptions are the flags that run a command against the built-in stand-ins.
+type simOptions struct {
+	enabled       bool
+	connectionAPI bool
+	adminDelay    time.Duration
+}
+
+func (o *simOptions) bind(cmdFlags interface {
+	BoolVar(*bool, string, bool, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+}) {
+	cmdFlags.BoolVar(&o.enabled, "sim", false, "run against the built-in Okta org simulator and SCIM test servers (no org needed); an admin stand-in does the manual steps")
+	cmdFlags.BoolVar(&o.connectionAPI, "sim-connection-api", false, "with --sim: let the simulator accept the Provisioning Connection API for template apps (real Okta does not)")
+	cmdFlags.DurationVar(&o.adminDelay, "sim-admin-delay", 300*time.Millisecond, "with --sim: how long the admin stand-in takes to do a manual step")
+}
+
+// startSim starts the stand-ins and returns the environment lookup that points the
+// file and the org settings at them.
+func (f *factory) startSim(o simOptions) (*simenv.Env, func(string) (string, bool), error) {
+	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: o.connectionAPI})
+	if err != nil {
+		return nil, nil, err
+	}
+	f.secrets.Add(env.Secrets()...)
+	fmt.Fprintf(f.io.ErrOut, "sim: Okta org simulator at %s, SCIM 2.0 server at %s, SCIM 1.1 server at %s\n", env.OrgURL, env.SCIM20.URL, env.SCIM11.URL)
+	// The sim's org wins over any org the environment or the file names.
+	f.orgURL = env.OrgURL
+	return env, env.LookupEnv(f.lookupEnv), nil
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oktascim/oktascim/plan"
+)
+
+func newValidateCmd(f *factory) *cobra.Command {
+	o := &fileOptions{}
+	cmd := &cobra.Command{
+		Use:     "validate",
+		Short:   "Check the file: syntax, types, references, secrets; sends nothing to Okta",
+		Example: `  oktascim validate -f oktascim.yaml`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.checkOutput(); err != nil {
+				return err
+			}
+			file, selected, err := f.loadFile(*o, f.lookupEnv)
+			if err != nil {
+				return err
+			}
+			if err := f.maskSecrets(selected, false); err != nil {
+				return err
+			}
+			type item struct {
+				Name       string `json:"name"`
+				App        string `json:"app"`
+				SignOnMode string `json:"signOnMode"`
+				BaseURL    string `json:"baseUrl"`
+			}
+			items := make([]item, len(selected))
+			for i, in := range selected {
+				items[i] = item{in.Name, plan.AppName(in), plan.SignOnMode(in.SignOn.Mode), in.SCIM.BaseURL}
+			}
+			if f.output == "json" {
+				enc := json.NewEncoder(f.io.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"version": reportVersion, "file": file.Path, "valid": true, "integrations": items, "warnings": len(file.Warnings)})
+			}
+			for _, it := range items {
+				fmt.Fprintf(f.io.Out, "%s: %s app, %s sign-on, SCIM at %s\n", it.Name, it.App, it.SignOnMode, it.BaseURL)
+			}
+			fmt.Fprintf(f.io.Out, "%s is valid: %d integration(s)\n", file.Path, len(selected))
+			return nil
+		},
+	}
+	o.bind(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+func newVersionCmd(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit and build date",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			version, commit, date := "(devel)", "unknown", "unknown"
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				if bi.Main.Version != "" {
+					version = bi.Main.Version
+				}
+				for _, s := range bi.Settings {
+					switch s.Key {
+					case "vcs.revision":
+						commit = s.Value
+					case "vcs.time":
+						date = s.Value
+					}
+				}
+			}
+			fmt.Fprintf(f.io.Out, "oktascim %s (commit %s, built %s)\n", version, commit, date)
+			return nil
+		},
+	}
+}

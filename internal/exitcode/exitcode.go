@@ -1,0 +1,62 @@
+// Package exitcode names the process exit codes, documented in one table in the README.
+package exitcode
+
+import (
+	"errors"
+	"strconv"
+)
+
+// The exit codes.
+const (
+	OK               = 0   // everything verified
+	Failure          = 1   // a step failed
+	Invalid          = 2   // invalid input (file, flags); nothing was sent to Okta
+	Changes          = 3   // plan --detailed-exitcode: changes pending
+	AuthRefused      = 4   // Okta refused the credentials or the permission
+	ManualPending    = 5   // manual steps pending in the Admin Console
+	ConnectionFailed = 6   // the SCIM connection test failed
+	Interrupted      = 130 // stopped by Ctrl-C
+)
+
+// Error carries an exit code with the error that decided it.
+type Error struct {
+	Code int
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return "exit code " + strconv.Itoa(e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// With wraps err with code.
+func With(code int, err error) error { return &Error{Code: code, Err: err} }
+
+// Of returns the code an error asks for: its own, Failure for any other error, OK for nil.
+func Of(err error) int {
+	if err == nil {
+		return OK
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Failure
+}
+
+// Worst combines the outcome codes of several integrations: an auth refusal outranks a
+// failure, which outranks a failed connection test, which outranks a pending manual step.
+func Worst(codes ...int) int {
+	rank := map[int]int{OK: 0, ManualPending: 1, ConnectionFailed: 2, Failure: 3, AuthRefused: 4, Interrupted: 5}
+	worst := OK
+	for _, c := range codes {
+		if rank[c] > rank[worst] {
+			worst = c
+		}
+	}
+	return worst
+}

@@ -1,0 +1,231 @@
+// Package simenv starts the built-in stand-ins — the Okta org simulator and SCIM test
+// servers on 127.0.0.1 — and the admin stand-in that performs manual steps, for
+// `apply --sim`, `oktascim sim` and the end-to-end tests.
+package simenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oktascim/oktascim/apply"
+	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/scim/scimtest"
+)
+
+// Variables the environment provides to config files (see examples/quickstart.yaml).
+const (
+	VarOrgURL       = "OKTA_CLIENT_ORGURL"
+	VarOrgToken     = "OKTA_CLIENT_TOKEN"
+	VarSCIMURL      = "OKTASCIM_SIM_SCIM_URL"
+	VarSCIM11URL    = "OKTASCIM_SIM_SCIM11_URL"
+	VarSCIMToken    = "OKTASCIM_SIM_SCIM_TOKEN"
+	VarSCIMUser     = "OKTASCIM_SIM_SCIM_USERNAME"
+	VarSCIMPassword = "OKTASCIM_SIM_SCIM_PASSWORD"
+)
+
+// Options shape the environment.
+type Options struct {
+	Listen              string // org address, e.g. 127.0.0.1:8080; "" → a free port
+	AcceptConnectionAPI bool
+	Groups              []string // groups to create; nil → Engineering, Sales, Support
+	Org                 oktatest.Options
+}
+
+// Env is a running environment.
+type Env struct {
+	Org    *oktatest.Org
+	OrgURL string
+	Token  string
+	SCIM20 *SCIMServer
+	SCIM11 *SCIMServer
+	// SCIM credentials every SCIM server accepts, in any of the three auth forms.
+	SCIMToken, SCIMUser, SCIMPassword string
+
+	closers []func() error
+}
+
+// Start starts the org simulator and one SCIM server per SCIM version.
+func Start(o Options) (*Env, error) {
+	e := &Env{Token: randomHex(20), SCIMToken: randomHex(16), SCIMUser: "okta-provisioner", SCIMPassword: randomHex(12)}
+	opts := o.Org
+	opts.Token = e.Token
+	opts.AcceptConnectionAPI = opts.AcceptConnectionAPI || o.AcceptConnectionAPI
+	e.Org = oktatest.New(opts)
+	url, closeOrg, err := serve(o.Listen, e.Org)
+	if err != nil {
+		return nil, err
+	}
+	e.OrgURL = url
+	e.closers = append(e.closers, closeOrg)
+	groups := o.Groups
+	if groups == nil {
+		groups = []string{"Engineering", "Sales", "Support"}
+	}
+	for _, g := range groups {
+		e.Org.AddGroup(g)
+	}
+	for _, v := range []string{"2.0", "1.1"} {
+		s, err := e.StartSCIM(v)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		if v == "2.0" {
+			e.SCIM20 = s
+		} else {
+			e.SCIM11 = s
+		}
+	}
+	return e, nil
+}
+
+// SCIMServer is a SCIM test server that accepts the environment's credentials in
+// header, bearer and basic form alike, so one server serves every auth method.
+type SCIMServer struct {
+	*scimtest.Server
+	URL string
+}
+
+// StartSCIM starts another SCIM server of the given version.
+func (e *Env) StartSCIM(version string) (*SCIMServer, error) {
+	inner := scimtest.New(scimtest.Options{Version: version, Auth: scimtest.Auth{Mode: "bearer", Token: e.SCIMToken}})
+	basePath := "/scim/v2"
+	if version == "1.1" {
+		basePath = "/scim/v1"
+	}
+	url, closeFn, err := serve("127.0.0.1:0", anyAuth(inner, e.SCIMToken, e.SCIMUser, e.SCIMPassword))
+	if err != nil {
+		return nil, err
+	}
+	e.closers = append(e.closers, closeFn)
+	return &SCIMServer{Server: inner, URL: url + basePath}, nil
+}
+
+// anyAuth maps the three accepted forms of the environment's credentials onto the
+// inner server's bearer form; anything else reaches it unchanged (and is refused).
+func anyAuth(inner http.Handler, token, user, password string) http.Handler {
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get("Authorization") {
+		case token, "Bearer " + token, basic:
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		inner.ServeHTTP(w, r)
+	})
+}
+
+// Vars are the environment variables a config file may reference.
+func (e *Env) Vars() map[string]string {
+	return map[string]string{
+		VarOrgURL: e.OrgURL, VarOrgToken: e.Token,
+		VarSCIMURL: e.SCIM20.URL, VarSCIM11URL: e.SCIM11.URL,
+		VarSCIMToken: e.SCIMToken, VarSCIMUser: e.SCIMUser, VarSCIMPassword: e.SCIMPassword,
+	}
+}
+
+// ExportLines are shell lines that export Vars, sorted.
+func (e *Env) ExportLines() []string {
+	vars := e.Vars()
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = fmt.Sprintf("export %s=%s", k, vars[k])
+	}
+	return out
+}
+
+// Secrets are the values to mask in output.
+func (e *Env) Secrets() []string { return []string{e.Token, e.SCIMToken, e.SCIMPassword} }
+
+// LookupEnv overlays Vars on lookup (the process environment), Vars winning.
+func (e *Env) LookupEnv(lookup func(string) (string, bool)) func(string) (string, bool) {
+	vars := e.Vars()
+	return func(k string) (string, bool) {
+		if v, ok := vars[k]; ok {
+			return v, true
+		}
+		if lookup == nil {
+			return "", false
+		}
+		return lookup(k)
+	}
+}
+
+// AdminStandIn returns a handler that does each manual step as an admin would, after
+// delay: it enters the step's values on the app's Provisioning tab, which makes the
+// simulator run the real credential test against the SCIM server.
+func (e *Env) AdminStandIn(delay time.Duration) apply.ManualHandler {
+	return func(ctx context.Context, m apply.ManualStep) error {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		v := m.Values
+		if m.AppID == "" {
+			return errors.New("manual step names no app")
+		}
+		return e.Org.EnableProvisioning(ctx, m.AppID, oktatest.ProvisioningSettings{
+			BaseURL: v.BaseURL, AuthMode: v.AuthMode, Token: v.Token.Value(), Username: v.Username, Password: v.Password.Value(),
+			UserIDField: v.UserIDField, PushNewUsers: v.PushNewUsers, PushProfileUpdates: v.PushProfileUpdates,
+			PushGroups: v.PushGroups, ImportUsers: v.ImportUsers,
+		})
+	}
+}
+
+// Close stops every server.
+func (e *Env) Close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		_ = e.closers[i]()
+	}
+	e.closers = nil
+}
+
+func serve(addr string, h http.Handler) (string, func() error, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", nil, fmt.Errorf("listen address %q: the stand-ins listen on loopback only (127.0.0.1, ::1)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	if strings.HasPrefix(ln.Addr().String(), "[::1]") {
+		url = "http://" + ln.Addr().String()
+	}
+	return url, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return srv.Shutdown(ctx)
+	}, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
