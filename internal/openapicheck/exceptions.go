@@ -105,8 +105,8 @@ func nullNotesException(method, pattern string) Exception {
 		Method:      method,
 		PathPattern: pattern,
 		Reason: "settings.notes.admin and settings.notes.enduser are not nullable in the spec, yet real Okta " +
-			"returns null for them (recorded terraform-provider-okta cassettes) and accepts it back on PUT; the " +
-			"body is checked again without those two nulls",
+			"returns null for them and accepts null in POST and PUT bodies (terraform-provider-okta cassettes, e.g. " +
+			"TestAccResourceOktaAppBookmarkApplication_crud: 200); the body is checked again without those two nulls",
 		Match: func(r Request, err error) bool {
 			_, changed := withoutNullNotes(r)
 			return err != nil && changed

@@ -10,7 +10,8 @@ import (
 // oinAppJSON is the shape of a POST/PUT /api/v1/apps body for an Okta Integration
 // Network app created by catalog name (scim2testapp, scim2headerauth, …). The spec's
 // request schema models only custom apps; this follows its OINApplication base and
-// the recorded traffic. It is closed, so a misspelt or undocumented field fails.
+// the recorded traffic (terraform-provider-okta cassettes: settings.manualProvisioning
+// and settings.oauthClient are sent and accepted). It is closed, so a misspelt or undocumented field fails.
 // Read-only fields are left to the read-only check, which names them clearly.
 const oinAppJSON = `{
   "type": "object",
@@ -36,6 +37,8 @@ const oinAppJSON = `{
         },
         "signOn": {"type": "object"},
         "implicitAssignment": {"type": "boolean"},
+        "manualProvisioning": {"type": "boolean"},
+        "oauthClient": {"type": "object"},
         "inlineHookId": {"type": "string"},
         "notifications": {"type": "object"}
       }
