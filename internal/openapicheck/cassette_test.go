@@ -20,7 +20,7 @@ var oktascimOperations = map[string]bool{
 	"getDefaultProvisioningConnectionForApplication":      true,
 	"updateDefaultProvisioningConnectionForApplication":   true,
 	"activateDefaultProvisioningConnectionForApplication": true,
-	"listFeaturesForApplication": true, "getFeatureForApplication": true, "updateFeatureForApplication": true,
+	"listFeaturesForApplication":                          true, "getFeatureForApplication": true, "updateFeatureForApplication": true,
 	"listGroups": true, "listApplicationGroupAssignments": true, "assignGroupToApplication": true,
 	"unassignApplicationFromGroup": true, "listLogEvents": true,
 }
