@@ -14,15 +14,20 @@ import (
 // The operations oktascim calls. Real Okta accepted every recorded request to them
 // (terraform-provider-okta cassettes in shared/reference), so each must validate: this
 // is what proves the known exceptions match real traffic, not just the spec's text.
-var oktascimOperations = map[string]bool{
-	"listApplications": true, "getApplication": true, "createApplication": true, "replaceApplication": true,
-	"activateApplication": true, "deactivateApplication": true, "deleteApplication": true,
-	"getDefaultProvisioningConnectionForApplication":      true,
-	"updateDefaultProvisioningConnectionForApplication":   true,
-	"activateDefaultProvisioningConnectionForApplication": true,
-	"listFeaturesForApplication":                          true, "getFeatureForApplication": true, "updateFeatureForApplication": true,
-	"listGroups": true, "listApplicationGroupAssignments": true, "assignGroupToApplication": true,
-	"unassignApplicationFromGroup": true, "listLogEvents": true,
+var oktascimOperations = map[string]bool{}
+
+func init() {
+	for _, op := range []string{
+		"listApplications", "getApplication", "createApplication", "replaceApplication",
+		"activateApplication", "deactivateApplication", "deleteApplication",
+		"getDefaultProvisioningConnectionForApplication", "updateDefaultProvisioningConnectionForApplication",
+		"activateDefaultProvisioningConnectionForApplication",
+		"listFeaturesForApplication", "getFeatureForApplication", "updateFeatureForApplication",
+		"listGroups", "listApplicationGroupAssignments", "assignGroupToApplication",
+		"unassignApplicationFromGroup", "listLogEvents",
+	} {
+		oktascimOperations[op] = true
+	}
 }
 
 // cassette is the part of a go-vcr v2 cassette this test reads.
