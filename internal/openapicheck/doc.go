@@ -6,4 +6,18 @@
 // bodies. The few places where the published spec and real Okta disagree are listed,
 // each with its reason, in KnownExceptions; they are narrow and never switch
 // validation off as a whole.
+//
+// Typical use in a test, with requests captured by RequestFrom in a recording handler:
+//
+//	p := openapicheck.DefaultSpecPath()
+//	if p == "" {
+//		t.Skip("Okta OpenAPI spec not found")
+//	}
+//	v, err := openapicheck.Load(p) // loaded once per process
+//	if err != nil {
+//		t.Fatal(err)
+//	}
+//	for _, err := range v.ValidateAll(recorded) {
+//		t.Error(err)
+//	}
 package openapicheck

@@ -1,6 +1,7 @@
 package openapicheck
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -30,7 +31,7 @@ func appBodyFindings(body any) []error {
 	}
 	if signOn, ok := lookup(obj, "settings", "signOn").(map[string]any); ok {
 		if v, present := signOn["attributeStatements"]; present && v == nil {
-			out = append(out, fmt.Errorf("settings.signOn.attributeStatements is null: the spec wants an array or no field "+
+			out = append(out, errors.New("settings.signOn.attributeStatements is null: the spec wants an array or no field "+
 				"(SDK v2's SamlApplicationSettingsSignOn sends null; send SAML settings as a map)"))
 		}
 	}

@@ -11,7 +11,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-// SpecFile is the spec this package is written against, relative to the shared folder.
+// SpecFile is the spec this package is written against, relative to the folder that
+// holds the shared reference material (the repository's parent).
 const SpecFile = "shared/reference/okta-openapi/management-oneOfInheritance.2026.06.3.yaml"
 
 // SpecPathEnv, when set, names the spec file DefaultSpecPath returns.
