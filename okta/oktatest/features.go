@@ -1,0 +1,155 @@
+package oktatest
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+func defaultFeatures() map[string]map[string]any {
+	return map[string]map[string]any{
+		"USER_PROVISIONING": {
+			"create": map[string]any{"lifecycleCreate": map[string]any{"status": "DISABLED"}},
+			"update": map[string]any{
+				"profile":             map[string]any{"status": "DISABLED"},
+				"lifecycleDeactivate": map[string]any{"status": "DISABLED"},
+				"password":            map[string]any{"status": "DISABLED", "seed": "RANDOM", "change": "KEEP_EXISTING"},
+			},
+		},
+		"INBOUND_PROVISIONING": {
+			"importSettings": map[string]any{"username": map[string]any{"userNameFormat": "EMAIL_PREFIX", "usernameExpression": nil}, "schedule": map[string]any{"status": "DISABLED", "fullImport": nil, "incrementalImport": nil}},
+			"importRules": map[string]any{"userCreateAndMatch": map[string]any{"exactMatchCriteria": "USERNAME", "allowPartialMatch": false,
+				"autoConfirmPartialMatch": false, "autoConfirmExactMatch": false, "autoConfirmNewUsers": false, "autoActivateNewUsers": false}},
+		},
+	}
+}
+
+var featureDescriptions = map[string]string{
+	"USER_PROVISIONING":    "User provisioning settings from Okta to a downstream application",
+	"INBOUND_PROVISIONING": "In-bound provisioning settings from an application to Okta",
+}
+
+func (o *Org) featureView(host, appID, name string, p *provisioning) map[string]any {
+	status := "ENABLED"
+	if name == "INBOUND_PROVISIONING" && !p.ImportUsers {
+		status = "DISABLED"
+	}
+	href := "http://" + host + "/api/v1/apps/" + appID + "/features/" + name
+	return map[string]any{"name": name, "status": status, "description": featureDescriptions[name],
+		"capabilities": deepCopy(p.features[name]),
+		"_links":       map[string]any{"self": map[string]any{"href": href, "hints": map[string]any{"allow": []any{"GET", "PUT"}}}}}
+}
+
+// derivedFeatures is the app's read-only features list, from the Provisioning tab.
+func (o *Org) derivedFeatures(appID string) []any {
+	p, ok := o.prov[appID]
+	out := []any{}
+	if !ok || !p.Enabled {
+		return out
+	}
+	add := func(on bool, f string) {
+		if on {
+			out = append(out, f)
+		}
+	}
+	up := p.features["USER_PROVISIONING"]
+	update, _ := up["update"].(map[string]any)
+	enabled := func(m map[string]any, k string) bool {
+		s, _ := m[k].(map[string]any)
+		return s != nil && s["status"] == "ENABLED"
+	}
+	add(p.ImportUsers, "IMPORT_NEW_USERS")
+	add(p.ImportUsers, "IMPORT_PROFILE_UPDATES")
+	add(p.PushNewUsers, "PUSH_NEW_USERS")
+	add(p.PushProfileUpdates, "PUSH_PROFILE_UPDATES")
+	add(p.PushGroups, "GROUP_PUSH")
+	add(enabled(update, "lifecycleDeactivate"), "PUSH_USER_DEACTIVATION")
+	add(enabled(update, "password"), "PUSH_PASSWORD_UPDATES")
+	return out
+}
+
+func (o *Org) routeFeatures(w http.ResponseWriter, r *http.Request, app map[string]any, rest []string, body []byte) {
+	id := app["id"].(string)
+	o.mu.Lock()
+	p, ok := o.prov[id]
+	on := ok && p.Enabled
+	o.mu.Unlock()
+	if !on {
+		validation(w, "feature", "Provisioning is not enabled for the app instance.")
+		return
+	}
+	switch {
+	case len(rest) == 0 && r.Method == http.MethodGet:
+		o.mu.Lock()
+		out := []any{o.featureView(r.Host, id, "USER_PROVISIONING", p), o.featureView(r.Host, id, "INBOUND_PROVISIONING", p)}
+		o.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+	case len(rest) == 1:
+		name := rest[0]
+		if _, known := featureDescriptions[name]; !known {
+			notFound(w, name+" (AppFeature)")
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPut:
+			var patch map[string]any
+			if err := json.Unmarshal(body, &patch); err != nil {
+				writeError(w, http.StatusBadRequest, "E0000003", "The request body was not well-formed.", nil)
+				return
+			}
+			if bad := invalidStatus(patch, ""); bad != "" {
+				validation(w, "capabilities", bad+": must be ENABLED or DISABLED")
+				return
+			}
+			o.mu.Lock()
+			merge(p.features[name], patch)
+			o.logLocked("application.lifecycle.update", "SUCCESS", "", app)
+			o.mu.Unlock()
+		default:
+			methodNotAllowed(w)
+			return
+		}
+		o.mu.Lock()
+		out := o.featureView(r.Host, id, name, p)
+		o.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+	default:
+		methodNotAllowed(w)
+	}
+}
+
+// merge applies a partial update: only the keys present change.
+func merge(dst, patch map[string]any) {
+	for k, v := range patch {
+		if pm, ok := v.(map[string]any); ok {
+			dm, ok := dst[k].(map[string]any)
+			if !ok {
+				dm = map[string]any{}
+				dst[k] = dm
+			}
+			merge(dm, pm)
+			continue
+		}
+		dst[k] = v
+	}
+}
+
+// invalidStatus returns the path of a "status" that is not ENABLED or DISABLED.
+func invalidStatus(m map[string]any, path string) string {
+	for k, v := range m {
+		p := k
+		if path != "" {
+			p = path + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok {
+			if bad := invalidStatus(sub, p); bad != "" {
+				return bad
+			}
+			continue
+		}
+		if k == "status" && v != "ENABLED" && v != "DISABLED" {
+			return p
+		}
+	}
+	return ""
+}

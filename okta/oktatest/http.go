@@ -1,0 +1,274 @@
+package oktatest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ServeHTTP answers Okta API requests (and the /__sim/ admin stand-in endpoints).
+func (o *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
+	if err != nil || len(body) > 1<<20 {
+		writeError(w, http.StatusBadRequest, "E0000003", "The request body was not well-formed.", nil)
+		return
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		o.mu.Lock()
+		o.requests = append(o.requests, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, Status: rec.status})
+		o.mu.Unlock()
+	}()
+	w = rec
+	if strings.HasPrefix(r.URL.Path, "/__sim/") {
+		if !o.authorized(r, true) {
+			writeError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided", nil)
+			return
+		}
+		o.serveAdmin(w, r, body)
+		return
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		writeError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: "+r.URL.Path+" (Resource)", nil)
+		return
+	}
+	if o.opts.Latency > 0 {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(o.opts.Latency):
+		}
+	}
+	w.Header().Set("X-Okta-Request-Id", newID("sim"))
+	if !o.enter() {
+		o.rateHeaders(w, bucketOf(r), true)
+		writeError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.", nil)
+		return
+	}
+	defer o.leave()
+	if !o.rateHeaders(w, bucketOf(r), false) {
+		writeError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.", nil)
+		return
+	}
+	write := r.Method != http.MethodGet && r.Method != http.MethodHead
+	if !o.authorized(r, false) {
+		writeError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided", nil)
+		return
+	}
+	if write && !o.authorized(r, true) {
+		writeError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action", nil)
+		return
+	}
+	o.route(w, r, body)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// authorized checks the SSWS token; full demands the full-access token.
+func (o *Org) authorized(r *http.Request, full bool) bool {
+	h := r.Header.Get("Authorization")
+	if !strings.HasPrefix(h, "SSWS ") {
+		return false
+	}
+	tok := strings.TrimPrefix(h, "SSWS ")
+	if tok == o.opts.Token && tok != "" {
+		return true
+	}
+	if full {
+		return false
+	}
+	for _, t := range o.opts.ReadOnlyTokens {
+		if tok == t {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *Org) route(w http.ResponseWriter, r *http.Request, body []byte) {
+	seg := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(seg) < 3 || seg[0] != "api" || seg[1] != "v1" {
+		notFound(w, r.URL.Path)
+		return
+	}
+	switch seg[2] {
+	case "apps":
+		o.routeApps(w, r, seg[3:], body)
+	case "groups":
+		o.routeGroups(w, r, seg[3:], body)
+	case "logs":
+		if len(seg) == 3 && r.Method == http.MethodGet {
+			o.listLogs(w, r)
+			return
+		}
+		methodNotAllowed(w)
+	case "users":
+		if len(seg) == 4 && seg[3] == "me" && r.Method == http.MethodGet {
+			writeJSON(w, http.StatusOK, map[string]any{"id": "00usimadmin000000001", "status": "ACTIVE",
+				"profile": map[string]any{"login": "admin@" + o.opts.Domain + ".example", "email": "admin@" + o.opts.Domain + ".example", "firstName": "Sim", "lastName": "Admin"}})
+			return
+		}
+		notFound(w, r.URL.Path)
+	default:
+		notFound(w, r.URL.Path)
+	}
+}
+
+// writeJSON writes v as application/json.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeError writes Okta's error body.
+func writeError(w http.ResponseWriter, status int, code, summary string, causes []string) {
+	cs := make([]map[string]any, 0, len(causes))
+	for _, c := range causes {
+		cs = append(cs, map[string]any{"errorSummary": c})
+	}
+	writeJSON(w, status, map[string]any{"errorCode": code, "errorSummary": summary, "errorLink": code, "errorId": newID("oae"), "errorCauses": cs})
+}
+
+func notFound(w http.ResponseWriter, what string) {
+	writeError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: "+what, nil)
+}
+
+func methodNotAllowed(w http.ResponseWriter) {
+	writeError(w, http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method", nil)
+}
+
+func validation(w http.ResponseWriter, field string, causes ...string) {
+	writeError(w, http.StatusBadRequest, "E0000001", "Api validation failed: "+field, causes)
+}
+
+// --- rate limits ---------------------------------------------------------------
+
+type bucket struct {
+	window int64 // unix minute
+	used   int
+}
+
+// bucketOf groups endpoints the way Okta's rate limits do.
+func bucketOf(r *http.Request) string {
+	p := strings.TrimRight(r.URL.Path, "/")
+	switch {
+	case p == "/api/v1/apps":
+		return r.Method + " /api/v1/apps"
+	case strings.HasPrefix(p, "/api/v1/apps/"):
+		return "/api/v1/apps/{id}"
+	case strings.HasPrefix(p, "/api/v1/groups"):
+		return "/api/v1/groups"
+	case strings.HasPrefix(p, "/api/v1/logs"):
+		return "/api/v1/logs"
+	}
+	return "/api/v1"
+}
+
+// rateHeaders counts the request in its bucket and sets the X-Rate-Limit headers; it
+// returns false when the bucket is exhausted (or peek is set: headers only).
+func (o *Org) rateHeaders(w http.ResponseWriter, name string, peek bool) bool {
+	now := o.now()
+	o.mu.Lock()
+	b := o.buckets[name]
+	if b == nil {
+		b = &bucket{}
+		o.buckets[name] = b
+	}
+	minute := now.Unix() / 60
+	if b.window != minute {
+		b.window, b.used = minute, 0
+	}
+	ok := b.used < o.opts.RateLimitPerMinute
+	if ok && !peek {
+		b.used++
+	}
+	remaining := o.opts.RateLimitPerMinute - b.used
+	o.mu.Unlock()
+	if remaining < 0 {
+		remaining = 0
+	}
+	h := w.Header()
+	h.Set("X-Rate-Limit-Limit", strconv.Itoa(o.opts.RateLimitPerMinute))
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt((minute+1)*60, 10))
+	h.Set("Date", now.Format(http.TimeFormat))
+	return ok && !peek
+}
+
+func (o *Org) enter() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.inFlight >= o.opts.ConcurrencyLimit {
+		return false
+	}
+	o.inFlight++
+	return true
+}
+
+func (o *Org) leave() {
+	o.mu.Lock()
+	o.inFlight--
+	o.mu.Unlock()
+}
+
+// --- paging ----------------------------------------------------------------------
+
+// page slices items after the cursor and sets Link headers like Okta.
+func page[T any](w http.ResponseWriter, r *http.Request, items []T, idOf func(T) string, defLimit, maxLimit int) ([]T, bool) {
+	q := r.URL.Query()
+	limit := defLimit
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			validation(w, "limit", "limit: must be a positive integer")
+			return nil, false
+		}
+		limit = n
+	}
+	if limit > maxLimit {
+		limit = maxLimit
+	}
+	start := 0
+	if after := q.Get("after"); after != "" {
+		start = len(items)
+		for i, it := range items {
+			if idOf(it) == after {
+				start = i + 1
+				break
+			}
+		}
+	}
+	end := start + limit
+	if end > len(items) {
+		end = len(items)
+	}
+	out := items[start:end]
+	base := "http://" + r.Host + r.URL.Path
+	self := *r.URL
+	w.Header().Add("Link", fmt.Sprintf("<%s?%s>; rel=\"self\"", base, self.RawQuery))
+	if end < len(items) && len(out) > 0 {
+		nq := r.URL.Query()
+		nq.Set("after", idOf(out[len(out)-1]))
+		nq.Set("limit", strconv.Itoa(limit))
+		w.Header().Add("Link", fmt.Sprintf("<%s?%s>; rel=\"next\"", base, nq.Encode()))
+	}
+	return out, true
+}

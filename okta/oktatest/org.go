@@ -1,0 +1,147 @@
+// Package oktatest is an in-memory Okta org served over HTTP on 127.0.0.1: the Okta
+// Management API paths, JSON shapes, error bodies, Link paging, rate-limit headers and
+// 429s, and the same limits real Okta has (the provisioning connection API answers
+// UNKNOWN for SCIM template apps; features refuse until provisioning is on; active
+// apps cannot be deleted). It is built to Okta's documentation, its OpenAPI spec and
+// recorded traffic, and deliberately imports nothing from the client side.
+//
+// An admin stand-in (EnableProvisioning) does what a person does on an app's
+// Provisioning tab, including the real credential test against the SCIM server.
+package oktatest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"math/big"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Options shape the org.
+type Options struct {
+	Token               string        // the SSWS token with full access; required
+	ReadOnlyTokens      []string      // may read; writes get 403 E0000006
+	AcceptConnectionAPI bool          // template apps accept the Provisioning Connection API (real Okta: no)
+	RateLimitPerMinute  int           // per endpoint bucket; 0 → 600
+	ConcurrencyLimit    int           // 0 → 75
+	Latency             time.Duration // added to every API answer
+	Now                 func() time.Time
+	SCIMClient          *http.Client // for the admin stand-in's credential test
+	Domain              string       // informational; default "sim"
+}
+
+// Org is the simulated org; it is an http.Handler.
+type Org struct {
+	opts Options
+
+	mu        sync.Mutex
+	apps      []map[string]any // in creation order
+	appGroups map[string][]assignment
+	groups    []map[string]any
+	prov      map[string]*provisioning
+	logs      []map[string]any
+	requests  []Request
+	buckets   map[string]*bucket
+	inFlight  int
+}
+
+type assignment struct {
+	GroupID     string
+	LastUpdated string
+	Priority    int
+}
+
+// Request is one API request as received.
+type Request struct {
+	Method, Path, RawQuery string
+	Header                 http.Header
+	Body                   []byte
+	Status                 int
+}
+
+// ProvisioningState is what an app's Provisioning tab holds.
+type ProvisioningState struct {
+	Enabled                                                   bool
+	BaseURL, AuthMode, UserIDField                            string
+	PushNewUsers, PushProfileUpdates, PushGroups, ImportUsers bool
+}
+
+type provisioning struct {
+	ProvisioningState
+	viaAPI     bool // set through the connection API
+	connStatus string
+	features   map[string]map[string]any // USER_PROVISIONING capabilities etc.
+	token      string
+}
+
+// New makes an empty org.
+func New(opts Options) *Org {
+	if opts.RateLimitPerMinute == 0 {
+		opts.RateLimitPerMinute = 600
+	}
+	if opts.ConcurrencyLimit == 0 {
+		opts.ConcurrencyLimit = 75
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.SCIMClient == nil {
+		opts.SCIMClient = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if opts.Domain == "" {
+		opts.Domain = "sim"
+	}
+	return &Org{opts: opts, appGroups: map[string][]assignment{}, prov: map[string]*provisioning{}, buckets: map[string]*bucket{}}
+}
+
+// Server is an Org listening on 127.0.0.1.
+type Server struct {
+	*Org
+	URL string
+	srv *http.Server
+}
+
+// Start serves a new org on 127.0.0.1 on a free port.
+func Start(opts Options) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	o := New(opts)
+	s := &Server{Org: o, URL: "http://" + ln.Addr().String(), srv: &http.Server{Handler: o, ReadHeaderTimeout: 10 * time.Second}}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return s.srv.Shutdown(ctx)
+}
+
+func (o *Org) now() time.Time { return o.opts.Now().UTC() }
+
+func (o *Org) stamp() string { return o.now().Format("2006-01-02T15:04:05.000Z") }
+
+const idChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func newID(prefix string) string {
+	b := make([]byte, 17)
+	for i := range b {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(idChars))))
+		b[i] = idChars[n.Int64()]
+	}
+	return prefix + string(b)
+}
+
+// deepCopy copies JSON-shaped data.
+func deepCopy(v map[string]any) map[string]any {
+	b, _ := json.Marshal(v)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}

@@ -1,0 +1,268 @@
+package oktatest
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// ProvisioningSettings are the values an admin enters on the Provisioning tab.
+type ProvisioningSettings struct {
+	BaseURL            string `json:"baseUrl"`
+	AuthMode           string `json:"authMode"` // header | oauth | basic
+	Token              string `json:"token"`
+	Username           string `json:"username"`
+	Password           string `json:"password"`
+	UserIDField        string `json:"userIdField"`
+	PushNewUsers       bool   `json:"pushNewUsers"`
+	PushProfileUpdates bool   `json:"pushProfileUpdates"`
+	PushGroups         bool   `json:"pushGroups"`
+	ImportUsers        bool   `json:"importUsers"`
+}
+
+// EnableProvisioning does what an admin does: Enable API integration, enter the values,
+// Test API Credentials, Save. The credential test really calls the SCIM server; on
+// failure Okta logs it and saves nothing.
+func (o *Org) EnableProvisioning(ctx context.Context, appID string, s ProvisioningSettings) error {
+	o.mu.Lock()
+	app := o.findApp(appID)
+	var tpl template
+	if app != nil {
+		tpl = catalog[fmt.Sprint(app["name"])]
+	}
+	o.mu.Unlock()
+	if app == nil {
+		return fmt.Errorf("no app %s", appID)
+	}
+	if !tpl.Provisions {
+		return fmt.Errorf("app %s does not support SCIM provisioning", appID)
+	}
+	if reason := o.testCredentials(ctx, s.BaseURL, authHeader(s.AuthMode, s.Token, s.Username, s.Password)); reason != "" {
+		o.mu.Lock()
+		o.logLocked("application.configuration.update", "FAILURE", reason, app)
+		o.mu.Unlock()
+		return errors.New(reason)
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p := o.provLocked(appID)
+	p.ProvisioningState = ProvisioningState{Enabled: true, BaseURL: s.BaseURL, AuthMode: s.AuthMode, UserIDField: s.UserIDField,
+		PushNewUsers: s.PushNewUsers, PushProfileUpdates: s.PushProfileUpdates, PushGroups: s.PushGroups, ImportUsers: s.ImportUsers}
+	p.connStatus = "ENABLED"
+	o.logLocked("application.configuration.update", "SUCCESS", "", app)
+	return nil
+}
+
+// DisableProvisioning turns the API integration off.
+func (o *Org) DisableProvisioning(appID string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p, ok := o.prov[appID]
+	if !ok {
+		return fmt.Errorf("no provisioning on app %s", appID)
+	}
+	p.Enabled = false
+	p.connStatus = "DISABLED"
+	return nil
+}
+
+// Provisioning reports an app's Provisioning tab.
+func (o *Org) Provisioning(appID string) (ProvisioningState, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p, ok := o.prov[appID]
+	if !ok {
+		return ProvisioningState{}, o.findApp(appID) != nil
+	}
+	return p.ProvisioningState, true
+}
+
+func (o *Org) provLocked(appID string) *provisioning {
+	p, ok := o.prov[appID]
+	if !ok {
+		p = &provisioning{connStatus: "DISABLED", features: defaultFeatures()}
+		o.prov[appID] = p
+	}
+	return p
+}
+
+func authHeader(mode, token, user, password string) string {
+	switch mode {
+	case "basic":
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+	case "oauth", "bearer":
+		return "Bearer " + token
+	}
+	return token // header auth: the API token verbatim
+}
+
+// testCredentials sends what "Test API Credentials" sends and returns "" or Okta-like
+// failure text.
+func (o *Org) testCredentials(ctx context.Context, baseURL, authorization string) string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(baseURL, "/")+"/Users?count=2&startIndex=1", nil)
+	if err != nil {
+		return "Error: invalid base URL"
+	}
+	req.Header.Set("Accept", "application/scim+json")
+	req.Header.Set("Authorization", authorization)
+	req.Header.Set("User-Agent", "Okta SCIM Client 1.0.0")
+	resp, err := o.opts.SCIMClient.Do(req)
+	if err != nil {
+		return "Could not connect to the SCIM server: " + strings.ReplaceAll(err.Error(), authorization, "")
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		return "Error authenticating: HTTP 401 Unauthorized"
+	case resp.StatusCode == http.StatusForbidden:
+		return "Error authenticating: HTTP 403 Forbidden"
+	case resp.StatusCode != http.StatusOK:
+		return fmt.Sprintf("Error: HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt != "application/scim+json" && mt != "application/json" {
+		return "Error: the response is not JSON (" + mt + ")"
+	}
+	var list struct {
+		TotalResults *int              `json:"totalResults"`
+		Resources    []json.RawMessage `json:"Resources"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil || list.TotalResults == nil {
+		return "Error: the response is not a SCIM ListResponse"
+	}
+	return ""
+}
+
+// --- the Provisioning Connection API ---------------------------------------------
+
+func (o *Org) connectionSupported(app map[string]any) bool {
+	tpl := catalog[fmt.Sprint(app["name"])]
+	return o.opts.AcceptConnectionAPI && tpl.TokenStyle != ""
+}
+
+func (o *Org) connectionView(host string, app map[string]any) map[string]any {
+	id := app["id"].(string)
+	links := map[string]any{"self": map[string]any{"href": "http://" + host + "/api/v1/apps/" + id + "/connections/default"}}
+	if !o.connectionSupported(app) {
+		return map[string]any{"authScheme": "UNKNOWN", "status": "UNKNOWN", "_links": links}
+	}
+	p := o.provLocked(id)
+	out := map[string]any{"authScheme": "TOKEN", "status": p.connStatus, "profile": map[string]any{"authScheme": "TOKEN"}, "_links": links}
+	if p.BaseURL != "" {
+		out["baseUrl"] = p.BaseURL
+	}
+	return out
+}
+
+func (o *Org) routeConnection(w http.ResponseWriter, r *http.Request, app map[string]any, rest []string, body []byte) {
+	if len(rest) == 0 || rest[0] != "default" {
+		notFound(w, r.URL.Path)
+		return
+	}
+	switch {
+	case len(rest) == 1 && r.Method == http.MethodGet:
+		o.mu.Lock()
+		out := o.connectionView(r.Host, app)
+		o.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+	case len(rest) == 1 && r.Method == http.MethodPost:
+		o.setConnection(w, r, app, body)
+	case len(rest) == 3 && rest[1] == "lifecycle" && r.Method == http.MethodPost && rest[2] == "activate":
+		if o.activateConnection(w, r, app) {
+			w.WriteHeader(http.StatusNoContent)
+		}
+	case len(rest) == 3 && rest[1] == "lifecycle" && r.Method == http.MethodPost && rest[2] == "deactivate":
+		o.mu.Lock()
+		if o.connectionSupported(app) {
+			p := o.provLocked(app["id"].(string))
+			p.connStatus, p.Enabled = "DISABLED", false
+		}
+		o.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		methodNotAllowed(w)
+	}
+}
+
+func (o *Org) setConnection(w http.ResponseWriter, r *http.Request, app map[string]any, body []byte) {
+	var in struct {
+		BaseURL string `json:"baseUrl"`
+		Profile *struct {
+			AuthScheme string `json:"authScheme"`
+			Token      string `json:"token"`
+		} `json:"profile"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		writeError(w, http.StatusBadRequest, "E0000003", "The request body was not well-formed.", nil)
+		return
+	}
+	o.mu.Lock()
+	supported := o.connectionSupported(app)
+	o.mu.Unlock()
+	if !supported {
+		// Okta answers 200 UNKNOWN and changes nothing for apps it does not provision.
+		o.mu.Lock()
+		out := o.connectionView(r.Host, app)
+		o.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	if in.Profile == nil || in.Profile.AuthScheme != "TOKEN" {
+		validation(w, "profile", "profile.authScheme: must be TOKEN or OAUTH2 for this app")
+		return
+	}
+	if in.Profile.Token == "" {
+		validation(w, "profile", "profile.token: The field cannot be left blank")
+		return
+	}
+	o.mu.Lock()
+	p := o.provLocked(app["id"].(string))
+	p.viaAPI, p.token, p.BaseURL, p.connStatus, p.Enabled = true, in.Profile.Token, in.BaseURL, "DISABLED", false
+	if p.UserIDField == "" {
+		p.UserIDField = "userName"
+	}
+	o.mu.Unlock()
+	if r.URL.Query().Get("activate") == "true" && !o.activateConnection(w, r, app) {
+		return
+	}
+	o.mu.Lock()
+	out := o.connectionView(r.Host, app)
+	o.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// activateConnection tests the stored credentials like the console does; it writes
+// the error answer and returns false on failure.
+func (o *Org) activateConnection(w http.ResponseWriter, r *http.Request, app map[string]any) bool {
+	o.mu.Lock()
+	if !o.connectionSupported(app) {
+		o.mu.Unlock()
+		validation(w, "connection", "Provisioning isn't supported by the app")
+		return false
+	}
+	p := o.provLocked(app["id"].(string))
+	base, token := p.BaseURL, p.token
+	style := catalog[fmt.Sprint(app["name"])].TokenStyle
+	o.mu.Unlock()
+	if reason := o.testCredentials(r.Context(), base, authHeader(style, token, "", "")); reason != "" {
+		o.mu.Lock()
+		o.logLocked("application.configuration.update", "FAILURE", reason, app)
+		o.mu.Unlock()
+		validation(w, "connection", reason)
+		return false
+	}
+	o.mu.Lock()
+	p.connStatus, p.Enabled = "ENABLED", true
+	p.AuthMode = map[string]string{"bearer": "oauth", "header": "header"}[style]
+	p.PushNewUsers, p.PushProfileUpdates = true, true
+	o.logLocked("application.configuration.update", "SUCCESS", "", app)
+	o.mu.Unlock()
+	return true
+}
