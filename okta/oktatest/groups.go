@@ -73,6 +73,30 @@ func (o *Org) routeGroups(w http.ResponseWriter, r *http.Request, rest []string,
 		out := deepCopy(o.findGroup(id))
 		o.mu.Unlock()
 		writeJSON(w, http.StatusOK, out)
+	case len(rest) == 1 && r.Method == http.MethodDelete:
+		o.mu.Lock()
+		found := false
+		for i, g := range o.groups {
+			if g["id"] == rest[0] {
+				o.groups = append(o.groups[:i], o.groups[i+1:]...)
+				found = true
+				break
+			}
+		}
+		for app, list := range o.appGroups {
+			for i, a := range list {
+				if a.GroupID == rest[0] {
+					o.appGroups[app] = append(list[:i], list[i+1:]...)
+					break
+				}
+			}
+		}
+		o.mu.Unlock()
+		if !found {
+			notFound(w, rest[0]+" (UserGroup)")
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	case len(rest) == 1 && r.Method == http.MethodGet:
 		o.mu.Lock()
 		g := o.findGroup(rest[0])

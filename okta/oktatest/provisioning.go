@@ -149,11 +149,17 @@ func (o *Org) connectionSupported(app map[string]any) bool {
 
 func (o *Org) connectionView(host string, app map[string]any) map[string]any {
 	id := app["id"].(string)
-	links := map[string]any{"self": map[string]any{"href": "http://" + host + "/api/v1/apps/" + id + "/connections/default"}}
+	base := "http://" + host + "/api/v1/apps/" + id + "/connections/default"
+	links := map[string]any{"self": map[string]any{"href": base, "hints": map[string]any{"allow": []any{"POST", "GET"}}}}
 	if !o.connectionSupported(app) {
 		return map[string]any{"authScheme": "UNKNOWN", "status": "UNKNOWN", "_links": links}
 	}
 	p := o.provLocked(id)
+	next := "activate"
+	if p.connStatus == "ENABLED" {
+		next = "deactivate"
+	}
+	links[next] = map[string]any{"href": base + "/lifecycle/" + next, "hints": map[string]any{"allow": []any{"POST"}}}
 	out := map[string]any{"authScheme": "TOKEN", "status": p.connStatus, "profile": map[string]any{"authScheme": "TOKEN"}, "_links": links}
 	if p.BaseURL != "" {
 		out["baseUrl"] = p.BaseURL
