@@ -16,7 +16,7 @@ func defaultFeatures() map[string]map[string]any {
 			},
 		},
 		"INBOUND_PROVISIONING": {
-			"importSettings": map[string]any{"username": map[string]any{"userNameFormat": "EMAIL_PREFIX", "usernameExpression": nil}, "schedule": map[string]any{"status": "DISABLED", "fullImport": nil, "incrementalImport": nil}},
+			"importSettings": map[string]any{"username": map[string]any{"userNameFormat": "EMAIL_PREFIX"}, "schedule": map[string]any{"status": "DISABLED", "fullImport": nil, "incrementalImport": nil}},
 			"importRules": map[string]any{"userCreateAndMatch": map[string]any{"exactMatchCriteria": "USERNAME", "allowPartialMatch": false,
 				"autoConfirmPartialMatch": false, "autoConfirmExactMatch": false, "autoConfirmNewUsers": false, "autoActivateNewUsers": false}},
 		},
