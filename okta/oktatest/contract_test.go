@@ -47,9 +47,9 @@ var replayed = map[string]bool{
 	"DELETE /api/v1/apps/{id}": true, "POST /api/v1/apps/{id}/lifecycle/activate": true, "POST /api/v1/apps/{id}/lifecycle/deactivate": true,
 	"GET /api/v1/apps/{id}/connections/default": true, "POST /api/v1/apps/{id}/connections/default": true,
 	"POST /api/v1/apps/{id}/connections/default/lifecycle/activate": true,
-	"GET /api/v1/apps/{id}/features/USER_PROVISIONING": true, "PUT /api/v1/apps/{id}/features/USER_PROVISIONING": true,
+	"GET /api/v1/apps/{id}/features/USER_PROVISIONING":              true, "PUT /api/v1/apps/{id}/features/USER_PROVISIONING": true,
 	"GET /api/v1/apps/{id}/features/INBOUND_PROVISIONING": true,
-	"PUT /api/v1/apps/{id}/groups/{id}": true, "GET /api/v1/apps/{id}/groups/{id}": true, "DELETE /api/v1/apps/{id}/groups/{id}": true,
+	"PUT /api/v1/apps/{id}/groups/{id}":                   true, "GET /api/v1/apps/{id}/groups/{id}": true, "DELETE /api/v1/apps/{id}/groups/{id}": true,
 	"POST /api/v1/groups": true, "GET /api/v1/groups/{id}": true, "DELETE /api/v1/groups/{id}": true,
 }
 
