@@ -84,6 +84,11 @@ func adminDoesManualSteps(t *testing.T, env *simenv.Env, settings func(app map[s
 				if st, ok := env.Org.Provisioning(id); ok && st.Enabled {
 					continue
 				}
+				// A person acts after reading the manual step, which the tool prints only
+				// after it has read the app's provisioning connection.
+				if !requested(env, "GET", "/api/v1/apps/"+id+"/connections/default") {
+					continue
+				}
 				s, ok := settings(app)
 				if !ok {
 					continue
@@ -104,4 +109,13 @@ func assertNoSecrets(t *testing.T, out string, secrets ...string) {
 			t.Fatalf("a secret value appears in the output:\n%s", out)
 		}
 	}
+}
+
+func requested(env *simenv.Env, method, path string) bool {
+	for _, r := range env.Org.Requests() {
+		if r.Method == method && r.Path == path {
+			return true
+		}
+	}
+	return false
 }
