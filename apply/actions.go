@@ -104,4 +104,3 @@ func onOff(b bool) string {
 	}
 	return "off"
 }
-

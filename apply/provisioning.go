@@ -192,4 +192,3 @@ func checked(b bool) string {
 	}
 	return "unchecked"
 }
-
