@@ -1,0 +1,150 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestLoadFullFile(t *testing.T) {
+	f, err := Load("testdata/valid/full.yaml", LoadOptions{LookupEnv: testEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := filepath.Abs("testdata/valid")
+	if f.Version != 1 || f.Dir != dir || f.Path != "testdata/valid/full.yaml" {
+		t.Errorf("file = version %d dir %q path %q", f.Version, f.Dir, f.Path)
+	}
+	if f.Org == nil || f.Org.URL != "https://acme.okta.com" || f.Org.Token.Env != "OKTA_API_TOKEN" {
+		t.Fatalf("org = %+v", f.Org)
+	}
+	if len(f.Integrations) != 2 {
+		t.Fatalf("%d integrations", len(f.Integrations))
+	}
+	acme := f.Integrations[0]
+	acme.SCIM.Auth.Token = nil
+	want := Integration{
+		Name: "acme", Label: "Acme (SCIM)",
+		SCIM:         SCIM{Version: "2.0", BaseURL: "https://scim.acme.example/scim/v2", Auth: Auth{Method: "header"}, AppName: "scim2headerauth", UserIDField: "email"},
+		SignOn:       SignOn{Mode: "saml", SAML: &SAML{ACSURL: "https://acme.example/saml/acs", Audience: "https://acme.example"}},
+		Visibility:   Visibility{HideWeb: true, AutoLogin: true},
+		Provisioning: Provisioning{CreateUsers: true, DeactivateUsers: true, SyncPassword: true, PushGroups: true, ImportUsers: true},
+		Groups:       []string{"Engineering", "Sales Team"},
+		Pos:          Position{"testdata/valid/full.yaml", 6, 5},
+	}
+	if !reflect.DeepEqual(acme, want) {
+		t.Errorf("acme =\n%+v\nwant\n%+v", acme, want)
+	}
+	legacy := f.Integrations[1]
+	if legacy.Label != "legacy-app" || legacy.SCIM.Version != "1.1" || legacy.SCIM.UserIDField != "userName" ||
+		legacy.SCIM.Auth.Username != "okta-provisioner" || legacy.SCIM.Auth.Password.File != filepath.Join(dir, "secrets/legacy.pw") {
+		t.Errorf("legacy defaults = %+v", legacy)
+	}
+	if legacy.SignOn.SWA == nil || legacy.SignOn.SWA.LoginURL != "https://legacy.example/login?next=${HOME}" {
+		t.Errorf("$${ escape: %+v", legacy.SignOn.SWA)
+	}
+	if p := legacy.Provisioning; !p.CreateUsers || !p.UpdateUsers || !p.DeactivateUsers || p.SyncPassword || p.PushGroups || p.ImportUsers {
+		t.Errorf("provisioning defaults = %+v", p)
+	}
+	if len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0].String(), "full.yaml:34:16: integrations[1].scim.baseUrl: http:// without TLS is accepted only because 127.0.0.1 is a loopback address") {
+		t.Errorf("warnings = %v", f.Warnings)
+	}
+	if got := DefaultAppName(legacy.SCIM.Version, legacy.SCIM.Auth.Method); got != "scim1testapp" {
+		t.Errorf("DefaultAppName = %s", got)
+	}
+	pw, err := legacy.SCIM.Auth.Password.Resolve()
+	if err != nil || pw.Value() != "s3cret-basic-pw" {
+		t.Errorf("file secret = %v, %v", pw.Value(), err)
+	}
+	tok, err := f.Integrations[0].SCIM.Auth.Token.Resolve()
+	if err != nil || tok.Value() != "scim-token-value" {
+		t.Errorf("env secret = %v, %v", tok.Value(), err)
+	}
+}
+
+func TestDefaultAppName(t *testing.T) {
+	for _, c := range []struct{ version, method, want string }{
+		{"2.0", "oauth", "scim2testapp"}, {"2.0", "header", "scim2headerauth"}, {"2.0", "basic", "scim2testapp_basic"},
+		{"1.1", "basic", "scim1testapp"}, {"1.1", "header", "scim1testapp"},
+	} {
+		if got := DefaultAppName(c.version, c.method); got != c.want {
+			t.Errorf("DefaultAppName(%s, %s) = %s, want %s", c.version, c.method, got, c.want)
+		}
+	}
+}
+
+func TestStdinSecretIsReadOnce(t *testing.T) {
+	data := []byte(`version: 1
+integrations:
+  - name: acme
+    scim: { baseUrl: https://scim.example.com/scim/v2, auth: { method: oauth, token: { stdin: true } } }
+    signOn: { mode: swa, swa: { loginUrl: https://a.example/login } }
+`)
+	f, err := Parse("x.yaml", data, t.TempDir(), LoadOptions{LookupEnv: testEnv, Stdin: strings.NewReader("from-stdin\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := f.Integrations[0].SCIM.Auth.Token
+	for i := 0; i < 2; i++ {
+		s, err := ref.Resolve()
+		if err != nil || s.Value() != "from-stdin" {
+			t.Fatalf("resolve %d = %q, %v", i, s.Value(), err)
+		}
+	}
+	if ref.Describe() != "stdin" {
+		t.Errorf("Describe = %s", ref.Describe())
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := NewSecret("hunter2")
+	b, _ := json.Marshal(map[string]any{"s": s})
+	outs := []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q %x %d", s, s, s, s, s, s, s), string(b)}
+	for _, o := range outs {
+		if strings.Contains(o, "hunter2") || !strings.Contains(o, "(sensitive)") {
+			t.Errorf("secret printed as %q", o)
+		}
+	}
+	if s.Value() != "hunter2" || s.IsZero() || !NewSecret("").IsZero() {
+		t.Error("Value/IsZero")
+	}
+}
+
+func TestSecretResolveErrorsNameTheSource(t *testing.T) {
+	ref := &SecretRef{Env: "GONE", Field: "integrations[0].scim.auth.token", lookup: func(string) (string, bool) { return "", false }}
+	_, err := ref.Resolve()
+	if err == nil || err.Error() != "integrations[0].scim.auth.token: env GONE: is not set" {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestExpand(t *testing.T) {
+	env := func(n string) (string, bool) { v, ok := map[string]string{"A": "x", "EMPTY": ""}[n]; return v, ok }
+	for in, want := range map[string]string{
+		"plain": "plain", "${A}": "x", "a${A}b${A}": "axbx", "$${A}": "${A}", "${EMPTY}": "", "$A": "$A",
+	} {
+		got, err := expand(in, env)
+		if err != nil || got != want {
+			t.Errorf("expand(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"${B}", "${", "${1X}"} {
+		if _, err := expand(bad, env); err == nil {
+			t.Errorf("expand(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestLoopbackHTTP(t *testing.T) {
+	for u, loop := range map[string]bool{
+		"http://127.0.0.1:8080": true, "http://[::1]:9": true, "http://localhost": true, "http://127.1.2.3": true,
+		"https://example.com": false, "http://10.0.0.1": false, "http://localhost.evil.com": false,
+	} {
+		if IsLoopbackURL(u) != loop {
+			t.Errorf("IsLoopbackURL(%s) = %v", u, !loop)
+		}
+	}
+}
