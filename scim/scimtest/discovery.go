@@ -60,7 +60,7 @@ func (s *Server) resourceTypes(r *http.Request, id string) any {
 			rt["meta"] = map[string]any{"resourceType": "ResourceType", "location": loc + name}
 		}
 		if name == "User" && !s.v11 {
-			rt["schemaExtensions"] = []any{map[string]any{"schema": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "required": false}}
+			rt["schemaExtensions"] = []any{map[string]any{"schema": urnEnterprise, "required": false}}
 		}
 		return rt
 	}

@@ -142,6 +142,10 @@ func applyValue(res map[string]any, path string, value any, replace bool) error 
 		}
 		return nil
 	}
+	if isMap(value) && (strings.EqualFold(path, urnEnterprise) || strings.HasPrefix(strings.ToLower(path), "urn:") && isMap(get(res, path))) {
+		setAttr(res, path, value, replace) // the whole extension object
+		return nil
+	}
 	pp, err := parsePath(res, path, true)
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ const (
 	urnListResponse  = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 	urnError         = "urn:ietf:params:scim:api:messages:2.0:Error"
 	urnPatchOp       = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	urnEnterprise    = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 	urnSPConfig20    = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 	urnResourceType  = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
 	urnSchema20      = "urn:ietf:params:scim:schemas:core:2.0:Schema"

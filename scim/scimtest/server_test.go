@@ -263,6 +263,10 @@ func TestPatch20(t *testing.T) {
 		got["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"].(map[string]any)["department"] != "R&D" {
 		t.Errorf("patch: %v", got)
 	}
+	got = c.must(200, "PATCH", "/Users/"+uid, op(map[string]any{"op": "add", "path": urnEnterprise, "value": map[string]any{"costCenter": "42"}}))
+	if ext := got[urnEnterprise].(map[string]any); ext["department"] != "R&D" || ext["costCenter"] != "42" {
+		t.Errorf("patch extension object: %v", got)
+	}
 	got = c.must(200, "PATCH", "/Users/"+uid, op(map[string]any{"op": "remove", "path": "title"}))
 	if _, ok := got["title"]; ok {
 		t.Errorf("remove title: %v", got)
@@ -291,10 +295,11 @@ func TestPatch20(t *testing.T) {
 	if m := got["members"].([]any); len(m) != 0 {
 		t.Errorf("remove member by value: %v", got)
 	}
+	// Okta renames a group with a path-less replace that repeats the id.
 	got = c.must(200, "PATCH", "/Groups/"+gid, op(
-		map[string]any{"op": "replace", "value": map[string]any{"displayName": "Engineering"}},
+		map[string]any{"op": "replace", "value": map[string]any{"id": gid, "displayName": "Engineering"}},
 		map[string]any{"op": "replace", "path": "members", "value": []any{map[string]any{"value": uid}}}))
-	if got["displayName"] != "Engineering" || len(got["members"].([]any)) != 1 {
+	if got["displayName"] != "Engineering" || got["id"] != gid || len(got["members"].([]any)) != 1 {
 		t.Errorf("replace group: %v", got)
 	}
 	// Deleting a user drops it from groups.

@@ -50,6 +50,7 @@ func TestOktaSPECSuites(t *testing.T) {
 	for _, tc := range []struct{ file, version string }{
 		{"Okta-SCIM-20-SPEC-Test.json", "2.0"},
 		{"Okta-SCIM-11-SPEC-Test.json", "1.1"},
+		{"Okta-SCIM-20-SPEC-Test-old.json", "2.0"}, // the previous 2.0 suite
 	} {
 		raw, err := os.ReadFile(filepath.Join(runscopeDir, tc.file))
 		if err != nil {
@@ -64,7 +65,7 @@ func TestOktaSPECSuites(t *testing.T) {
 			{Mode: "header", Token: "spec-token"},
 			{Mode: "basic", Username: "okta", Password: "spec-pass"},
 		} {
-			t.Run(tc.version+"/"+a.Mode, func(t *testing.T) {
+			t.Run(strings.TrimSuffix(tc.file, ".json")+"/"+a.Mode, func(t *testing.T) {
 				walkSuite(t, suite, tc.version, a)
 			})
 		}
