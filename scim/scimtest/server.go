@@ -37,6 +37,9 @@ const (
 
 	maxBody = 1 << 20 // request bodies are capped at 1 MiB
 
+	// maxRequests bounds the request log of a long-running server (oktascim sim).
+	maxRequests = 10000
+
 	contentType20 = "application/scim+json"
 	contentType11 = "application/json"
 )
@@ -154,7 +157,9 @@ func (s *Server) Groups() []map[string]any {
 	return s.groups.snapshot()
 }
 
-// Requests returns the requests received so far, oldest first.
+// Requests returns the requests received so far, oldest first (the most recent
+// 5,000 to 10,000 once more than 10,000 arrived). Headers are recorded as received,
+// credentials included: the log stays in memory and is never written anywhere.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -248,6 +253,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.status = http.StatusOK
 	}
 	s.mu.Lock()
+	if len(s.reqs) >= maxRequests {
+		s.reqs = append(s.reqs[:0:0], s.reqs[len(s.reqs)-maxRequests/2:]...)
+	}
 	s.reqs = append(s.reqs, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Status: rec.status})
 	s.mu.Unlock()
 }
