@@ -82,7 +82,7 @@ func ResolveOrg(flags OrgFlags, file *File, opts ResolveOptions) (OrgSettings, [
 	var warnings []Problem
 	if warning != "" {
 		s.Insecure = true
-		warnings = append(warnings, Problem{File: urlFrom, Field: "org url", Message: warning})
+		warnings = append(warnings, Problem{File: urlFrom, Message: "Okta org URL: " + warning})
 	}
 
 	switch {
