@@ -3,19 +3,40 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 )
 
+// copyValid copies testdata/valid to a temp dir with the secret file at mode perm
+// (git does not keep 0600).
+func copyValid(t *testing.T, perm os.FileMode) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"full.yaml", "secrets/legacy.pw"} {
+		b, err := os.ReadFile(filepath.Join("testdata/valid", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = os.MkdirAll(filepath.Join(dir, "secrets"), 0o700)
+		if err := os.WriteFile(filepath.Join(dir, name), b, perm); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Chmod(filepath.Join(dir, name), perm)
+	}
+	return dir
+}
+
 func TestLoadFullFile(t *testing.T) {
-	f, err := Load("testdata/valid/full.yaml", LoadOptions{LookupEnv: testEnv})
+	dir := copyValid(t, 0o600)
+	path := filepath.Join(dir, "full.yaml")
+	f, err := Load(path, LoadOptions{LookupEnv: testEnv})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, _ := filepath.Abs("testdata/valid")
-	if f.Version != 1 || f.Dir != dir || f.Path != "testdata/valid/full.yaml" {
+	if f.Version != 1 || f.Dir != dir || f.Path != path {
 		t.Errorf("file = version %d dir %q path %q", f.Version, f.Dir, f.Path)
 	}
 	if f.Org == nil || f.Org.URL != "https://acme.okta.com" || f.Org.Token.Env != "OKTA_API_TOKEN" {
@@ -33,7 +54,7 @@ func TestLoadFullFile(t *testing.T) {
 		Visibility:   Visibility{HideWeb: true, AutoLogin: true},
 		Provisioning: Provisioning{CreateUsers: true, DeactivateUsers: true, SyncPassword: true, PushGroups: true, ImportUsers: true},
 		Groups:       []string{"Engineering", "Sales Team"},
-		Pos:          Position{"testdata/valid/full.yaml", 6, 5},
+		Pos:          Position{path, 6, 5},
 	}
 	if !reflect.DeepEqual(acme, want) {
 		t.Errorf("acme =\n%+v\nwant\n%+v", acme, want)
@@ -62,6 +83,17 @@ func TestLoadFullFile(t *testing.T) {
 	tok, err := f.Integrations[0].SCIM.Auth.Token.Resolve()
 	if err != nil || tok.Value() != "scim-token-value" {
 		t.Errorf("env secret = %v, %v", tok.Value(), err)
+	}
+}
+
+func TestLooseSecretFileWarns(t *testing.T) {
+	dir := copyValid(t, 0o644)
+	f, err := Load(filepath.Join(dir, "full.yaml"), LoadOptions{LookupEnv: testEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[1].String(), "integrations[1].scim.auth.password.file: "+dir+"/secrets/legacy.pw is readable by group or others (mode 0644); chmod 600 it") {
+		t.Errorf("warnings = %v", f.Warnings)
 	}
 }
 
