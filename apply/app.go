@@ -12,14 +12,8 @@ import (
 // sign-on, visibility, stamp and status; each write is re-read and compared again.
 func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 	want := plan.DesiredApp(ir.in)
-	apps, err := r.appsNamed(ctx, want.Name)
-	if err != nil {
-		r.fail(ir, StepApp, err, "")
-		return false
-	}
-	m, err := plan.FindManaged(ir.in.Name, want.Label, want.Name, apps)
-	if err != nil {
-		r.fail(ir, StepApp, err, "")
+	m, ok := r.match(ctx, ir, want)
+	if !ok {
 		return false
 	}
 	c := r.opts.Client

@@ -158,17 +158,27 @@ func (r *runner) appsNamed(ctx context.Context, name string) ([]okta.App, error)
 	return apps, nil
 }
 
-// findExisting locates the integration's app without changing anything.
-func (r *runner) findExisting(ctx context.Context, ir *integrationRun) bool {
-	want := plan.DesiredApp(ir.in)
+// match finds the app the integration manages (or would adopt) among the apps of
+// its template, reporting a failure when the org cannot say.
+func (r *runner) match(ctx context.Context, ir *integrationRun, want okta.AppSpec) (plan.Match, bool) {
 	apps, err := r.appsNamed(ctx, want.Name)
 	if err != nil {
 		r.fail(ir, StepApp, err, "")
-		return false
+		return plan.Match{}, false
 	}
 	m, err := plan.FindManaged(ir.in.Name, want.Label, want.Name, apps)
 	if err != nil {
 		r.fail(ir, StepApp, err, "")
+		return plan.Match{}, false
+	}
+	return m, true
+}
+
+// findExisting locates the integration's app without changing anything.
+func (r *runner) findExisting(ctx context.Context, ir *integrationRun) bool {
+	want := plan.DesiredApp(ir.in)
+	m, ok := r.match(ctx, ir, want)
+	if !ok {
 		return false
 	}
 	if m.App == nil || m.Adopt {
