@@ -44,7 +44,7 @@ func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, s
 				Detail: fmt.Sprintf("still not done after waiting %s; do the step above, then run apply again", r.opts.WaitTimeout)})
 			return
 		}
-		if lastProgress.IsZero() || now.Sub(lastProgress) >= 30*time.Second {
+		if lastProgress.IsZero() || now.Sub(lastProgress) >= 10*time.Second {
 			lastProgress = now
 			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Waiting, AppID: ir.app.ID,
 				Detail: fmt.Sprintf("waiting for the admin to finish the step above (%s left, checking every %s)", left.Round(time.Second), r.opts.PollInterval)})
