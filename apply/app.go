@@ -38,6 +38,8 @@ func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 		verb = "adopted"
 	}
 	if len(changes) > 0 {
+		// Keep the admin's own notes next to the stamp.
+		want.AdminNote = okta.WithStamp(ir.app.AdminNote, ir.in.Name)
 		if _, err := c.UpdateApp(ctx, ir.app, want); err != nil {
 			r.fail(ir, StepApp, err, "")
 			return false

@@ -21,8 +21,11 @@ type runner struct {
 
 	mu     sync.Mutex
 	events []Event
-	// apps caches the org's apps per catalog name, listed once per run.
-	apps map[string][]okta.App
+	// apps caches the org's apps per catalog name, listed once per run; groups and
+	// groupNames cache group lookups by name and by id.
+	apps       map[string][]okta.App
+	groups     map[string]groupLookup
+	groupNames map[string]string
 }
 
 // integrationRun is the state of one integration as its steps go.
@@ -35,23 +38,44 @@ type integrationRun struct {
 	provisioningOn bool
 }
 
+// Session is one command's work against the org. Reads are cached for its length,
+// so an apply right after its plan does not list the same apps again.
+type Session struct{ r *runner }
+
+// NewSession starts a session.
+func NewSession(opts Options) *Session { return &Session{r: newRunner(opts)} }
+
+// Plan reads the org and says what Apply would do, writing nothing.
+func (s *Session) Plan(ctx context.Context) (plan.Plan, error) { return s.r.plan(ctx) }
+
 // Run applies every integration in order and verifies each write.
-func Run(ctx context.Context, opts Options) Result {
-	r := newRunner(opts)
+func Run(ctx context.Context, opts Options) Result { return NewSession(opts).Apply(ctx) }
+
+// Apply applies every integration in order and verifies each write; with Prune it
+// then deletes the stamped apps the file no longer names.
+func (s *Session) Apply(ctx context.Context) Result {
+	r := s.r
 	codes := []int{}
-	for _, in := range opts.Integrations {
+	for _, in := range r.opts.Integrations {
 		if ctx.Err() != nil {
 			codes = append(codes, exitcode.Interrupted)
 			break
 		}
 		codes = append(codes, r.applyOne(ctx, in))
 	}
+	if r.opts.Prune && ctx.Err() == nil {
+		codes = append(codes, r.pruneApps(ctx))
+	}
 	return Result{Events: r.events, Code: exitcode.Worst(codes...)}
 }
 
 // Test runs only the connection test for every integration.
-func Test(ctx context.Context, opts Options) Result {
-	r := newRunner(opts)
+func Test(ctx context.Context, opts Options) Result { return NewSession(opts).Test(ctx) }
+
+// Test runs only the connection test for every integration.
+func (s *Session) Test(ctx context.Context) Result {
+	r := s.r
+	opts := r.opts
 	codes := []int{}
 	for _, in := range opts.Integrations {
 		ir := &integrationRun{in: in}
@@ -78,9 +102,13 @@ func newRunner(opts Options) *runner {
 	if opts.SCIMClient == nil {
 		opts.SCIMClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	if opts.AllIntegrations == nil {
+		opts.AllIntegrations = opts.Integrations
+	}
 	// System Log timestamps have millisecond precision and the org's clock may lag;
 	// look a little before the run began.
-	return &runner{opts: opts, start: opts.Now().Add(-2 * time.Second), apps: map[string][]okta.App{}}
+	return &runner{opts: opts, start: opts.Now().Add(-2 * time.Second), apps: map[string][]okta.App{},
+		groups: map[string]groupLookup{}, groupNames: map[string]string{}}
 }
 
 func (r *runner) report(e Event) {

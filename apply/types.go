@@ -33,6 +33,7 @@ const (
 	StepActions      = "actions"
 	StepGroups       = "groups"
 	StepTest         = "test"
+	StepDelete       = "delete"
 )
 
 // Event is one line of the report.
@@ -104,6 +105,12 @@ type Options struct {
 	Manual       ManualHandler
 	SCIMClient   *http.Client // for the connection test; nil → 15 s timeout client
 	Now          func() time.Time
+	// Prune removes what the file does not name: group assignments of its apps, and
+	// apps stamped by oktascim whose integration is no longer in AllIntegrations.
+	Prune bool
+	// AllIntegrations is the whole file (Integrations may be a --name selection); it
+	// decides which stamped apps are orphans. nil → Integrations.
+	AllIntegrations []config.Integration
 }
 
 // Result is the outcome of a run.

@@ -9,7 +9,10 @@ import (
 	"sync"
 )
 
-const sensitive = "(sensitive)"
+// Sensitive is how every secret prints.
+const Sensitive = "(sensitive)"
+
+const sensitive = Sensitive
 
 // maxSecretSize bounds a secret file or stdin: a token is never this big, so a
 // bigger file is a mistake (the wrong path).

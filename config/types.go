@@ -81,6 +81,11 @@ func (f *File) Integration(name string) (*Integration, bool) {
 }
 
 // DefaultAppName is the OIN SCIM template app for a SCIM version and auth method.
+// DefaultAppNames are the OIN SCIM template apps the tool uses unless a file names another.
+func DefaultAppNames() []string {
+	return []string{"scim1testapp", "scim2headerauth", "scim2testapp", "scim2testapp_basic"}
+}
+
 func DefaultAppName(version, method string) string {
 	if version == "1.1" {
 		return "scim1testapp"

@@ -106,10 +106,19 @@ func boolPtr(b bool) *bool { return &b }
 // ListAppsByName lists every app instance of one catalog app (e.g. scim2headerauth),
 // following Link pages.
 func (c *Client) ListAppsByName(ctx context.Context, name string) ([]App, error) {
-	qp := query.NewQueryParams(query.WithFilter(fmt.Sprintf("name eq %q", name)), query.WithLimit(200))
+	return c.listApps(ctx, "list apps named "+name, query.WithFilter(fmt.Sprintf("name eq %q", name)))
+}
+
+// ListApps lists every app in the org, following Link pages.
+func (c *Client) ListApps(ctx context.Context) ([]App, error) {
+	return c.listApps(ctx, "list apps")
+}
+
+func (c *Client) listApps(ctx context.Context, op string, opts ...query.ParamOptions) ([]App, error) {
+	qp := query.NewQueryParams(append(opts, query.WithLimit(200))...)
 	apps, resp, err := c.sdk.Application.ListApplications(ctx, qp)
 	if err != nil {
-		return nil, apiError("list apps named "+name, resp, err)
+		return nil, apiError(op, resp, err)
 	}
 	var out []App
 	for {
@@ -123,7 +132,7 @@ func (c *Client) ListAppsByName(ctx context.Context, name string) ([]App, error)
 		}
 		var page []sdk.Application
 		if resp, err = resp.Next(ctx, &page); err != nil {
-			return nil, apiError("list apps named "+name, resp, err)
+			return nil, apiError(op, resp, err)
 		}
 		apps = apps[:0]
 		for i := range page {

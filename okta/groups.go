@@ -71,3 +71,16 @@ func (c *Client) UnassignGroup(ctx context.Context, appID, groupID string) error
 	resp, err := c.sdk.Application.DeleteApplicationGroupAssignment(ctx, url.PathEscape(appID), url.PathEscape(groupID))
 	return apiError("remove group "+groupID+" from app "+appID, resp, err)
 }
+
+// GetGroup reads a group by id (to name an assignment the file does not declare).
+func (c *Client) GetGroup(ctx context.Context, id string) (Group, error) {
+	g, resp, err := c.sdk.Group.GetGroup(ctx, url.PathEscape(id))
+	if err != nil {
+		return Group{}, apiError("get group "+id, resp, err)
+	}
+	name := ""
+	if g.Profile != nil {
+		name = g.Profile.Name
+	}
+	return Group{ID: g.Id, Name: name}, nil
+}

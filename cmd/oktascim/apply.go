@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/internal/exitcode"
 )
 
 type applyOptions struct {
@@ -17,6 +19,7 @@ type applyOptions struct {
 	waitTimeout  time.Duration
 	pollInterval time.Duration
 	showSecrets  bool
+	prune        bool
 }
 
 func newApplyCmd(f *factory) *cobra.Command {
@@ -36,47 +39,54 @@ func newApplyCmd(f *factory) *cobra.Command {
 	fl.BoolVar(&o.wait, "wait", false, "wait for manual steps to be done in the Admin Console, then go on")
 	fl.DurationVar(&o.waitTimeout, "wait-timeout", 15*time.Minute, "how long --wait waits for a manual step")
 	fl.DurationVar(&o.pollInterval, "poll-interval", 5*time.Second, "how often --wait checks")
+	fl.BoolVar(&o.prune, "prune", false, "also remove what the file does not name: group assignments of its apps, and apps stamped by oktascim for integrations no longer in the file")
 	fl.BoolVar(&o.showSecrets, "show-secrets", false, "print SCIM secrets in manual steps (the Okta API token is never printed)")
 	_ = fl.MarkHidden("poll-interval")
 	return cmd
 }
 
 func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
-	return runSteps(cmd, f, "apply", o.file, o.sim, o.showSecrets, func(opts apply.Options) apply.Result {
-		opts.Wait, opts.WaitTimeout, opts.PollInterval = o.wait, o.waitTimeout, o.pollInterval
-		return apply.Run(cmd.Context(), opts)
-	})
-}
-
-// runSteps is the shared pipeline of apply and test: load, connect, run, report.
-func runSteps(cmd *cobra.Command, f *factory, name string, fo fileOptions, so simOptions, showSecrets bool, do func(apply.Options) apply.Result) error {
-	if err := f.checkOutput(); err != nil {
+	t, err := f.open(cmd.Context(), o.file, o.sim, o.showSecrets)
+	if err != nil {
 		return err
 	}
-	lookup := f.lookupEnv
-	var manual apply.ManualHandler
-	if so.enabled {
-		env, simLookup, err := f.startSim(so)
-		if err != nil {
-			return err
+	defer t.close()
+	p := newStepPrinter(f.io.Out, f.output == "json", names(t.selected))
+	opts := t.options(p.Step)
+	opts.Wait, opts.WaitTimeout, opts.PollInterval, opts.Prune = o.wait, o.waitTimeout, o.pollInterval, o.prune
+	ctx := cmd.Context()
+	session := apply.NewSession(opts)
+	shown, err := session.Plan(ctx)
+	if err != nil {
+		return planError(err)
+	}
+	if f.output != "json" {
+		printPlan(f.io.Out, shown, t.orgURL)
+		fmt.Fprintln(f.io.Out)
+	}
+	// Ask before writing; then act on the org as it is now, not as it was when the
+	// plan was read (an admin may have changed it while the question was open).
+	for asked := 0; shown.Changes > 0 && f.io.IsTTY && !o.yes; asked++ {
+		ok, err := f.confirm("Apply these changes?")
+		if err != nil || !ok {
+			fmt.Fprintln(f.io.ErrOut, "apply cancelled; nothing was changed")
+			return silent(exitcode.Failure)
 		}
-		defer env.Close()
-		lookup, manual = simLookup, env.AdminStandIn(so.adminDelay)
+		session = apply.NewSession(opts)
+		now, err := session.Plan(ctx)
+		if err != nil {
+			return planError(err)
+		}
+		if samePlan(now, shown) {
+			break
+		}
+		shown = now
+		fmt.Fprintln(f.io.Out, "The org changed since the plan was shown; re-planned:")
+		printPlan(f.io.Out, shown, t.orgURL)
+		fmt.Fprintln(f.io.Out)
 	}
-	file, selected, err := f.loadFile(fo, lookup)
-	if err != nil {
-		return err
-	}
-	if err := f.maskSecrets(selected, showSecrets); err != nil {
-		return err
-	}
-	client, err := f.connect(cmd.Context(), file, lookup)
-	if err != nil {
-		return err
-	}
-	p := newStepPrinter(f.io.Out, f.output == "json", names(selected))
-	res := do(apply.Options{Client: client, Integrations: selected, ShowSecrets: showSecrets, Report: p.Step, Manual: manual})
-	if err := p.summary(name, res, len(selected)); err != nil {
+	res := session.Apply(ctx)
+	if err := p.summary("apply", res, len(t.selected), &shown); err != nil {
 		return err
 	}
 	return silent(res.Code)

@@ -260,8 +260,8 @@ func TestApplyInvalidOktaToken(t *testing.T) {
 	if r.code != exitcode.AuthRefused {
 		t.Fatalf("exit %d, want 4\n%s", r.code, r.allOutput)
 	}
-	if !strings.Contains(r.stdout, "E0000011") || !strings.Contains(r.stdout, "API token") {
-		t.Errorf("no useful message:\n%s", r.stdout)
+	if !strings.Contains(r.allOutput, "E0000011") || !strings.Contains(r.allOutput, "API token") {
+		t.Errorf("no useful message:\n%s", r.allOutput)
 	}
 	assertNoSecrets(t, r.allOutput, "00invalid-token-value")
 	if len(env.Org.Apps()) != 0 {

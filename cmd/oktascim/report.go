@@ -8,6 +8,7 @@ import (
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/plan"
 )
 
 // reportVersion is the version of the JSON document shape.
@@ -73,7 +74,7 @@ func (p *stepPrinter) manual(indent string, m *apply.ManualStep) {
 }
 
 // summary is the closing line (text) or the whole document (JSON).
-func (p *stepPrinter) summary(command string, res apply.Result, integrations int) error {
+func (p *stepPrinter) summary(command string, res apply.Result, integrations int, shown *plan.Plan) error {
 	if p.json {
 		events := res.Events
 		if events == nil {
@@ -81,15 +82,21 @@ func (p *stepPrinter) summary(command string, res apply.Result, integrations int
 		}
 		enc := json.NewEncoder(p.w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		return enc.Encode(struct {
 			Version  int           `json:"version"`
 			Command  string        `json:"command"`
+			Plan     *plan.Plan    `json:"plan,omitempty"`
 			Events   []apply.Event `json:"events"`
 			ExitCode int           `json:"exitCode"`
 			Result   string        `json:"result"`
-		}{reportVersion, command, events, res.Code, resultWord(res.Code)})
+		}{reportVersion, command, shown, events, res.Code, resultWord(res.Code)})
 	}
-	fmt.Fprintf(p.w, "%s: %d integration(s): %s (exit %d)\n", command, integrations, resultWord(res.Code), res.Code)
+	noun := "integration(s)"
+	if command == "destroy" {
+		noun = "app(s)"
+	}
+	fmt.Fprintf(p.w, "%s: %d %s: %s (exit %d)\n", command, integrations, noun, resultWord(res.Code), res.Code)
 	return nil
 }
 

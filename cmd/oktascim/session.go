@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/simenv"
@@ -97,6 +98,57 @@ func (f *factory) connect(ctx context.Context, file *config.File, lookup func(st
 		return nil, exitcode.With(exitcode.Invalid, err)
 	}
 	return c, nil
+}
+
+// target is what a command works on: the file's selected integrations, a client for
+// the org, and (with --sim) the stand-ins.
+type target struct {
+	file        *config.File
+	selected    []config.Integration
+	client      *okta.Client
+	orgURL      string
+	showSecrets bool
+	manual      apply.ManualHandler
+	close       func()
+}
+
+// open loads the file, starts the stand-ins with --sim and connects to the org.
+func (f *factory) open(ctx context.Context, fo fileOptions, so simOptions, showSecrets bool) (*target, error) {
+	if err := f.checkOutput(); err != nil {
+		return nil, err
+	}
+	t := &target{close: func() {}, showSecrets: showSecrets}
+	lookup := f.lookupEnv
+	if so.enabled {
+		env, simLookup, err := f.startSim(so)
+		if err != nil {
+			return nil, err
+		}
+		t.close = env.Close
+		lookup, t.manual = simLookup, env.AdminStandIn(so.adminDelay)
+	}
+	fail := func(err error) (*target, error) {
+		t.close()
+		return nil, err
+	}
+	file, selected, err := f.loadFile(fo, lookup)
+	if err != nil {
+		return fail(err)
+	}
+	if err := f.maskSecrets(selected, showSecrets); err != nil {
+		return fail(err)
+	}
+	client, err := f.connect(ctx, file, lookup)
+	if err != nil {
+		return fail(err)
+	}
+	t.file, t.selected, t.client, t.orgURL = file, selected, client, client.OrgURL()
+	return t, nil
+}
+
+// options are the apply options for the target; report may be nil.
+func (t *target) options(report func(apply.Event)) apply.Options {
+	return apply.Options{Client: t.client, Integrations: t.selected, AllIntegrations: t.file.Integrations, Report: report, Manual: t.manual, ShowSecrets: t.showSecrets}
 }
 
 // simOptions are the flags that run a command against the built-in stand-ins.

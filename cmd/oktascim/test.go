@@ -20,9 +20,17 @@ func newTestCmd(f *factory) *cobra.Command {
   oktascim test -f oktascim.yaml --name acme -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runSteps(cmd, f, "test", o.file, o.sim, false, func(opts apply.Options) apply.Result {
-				return apply.Test(cmd.Context(), opts)
-			})
+			t, err := f.open(cmd.Context(), o.file, o.sim, false)
+			if err != nil {
+				return err
+			}
+			defer t.close()
+			p := newStepPrinter(f.io.Out, f.output == "json", names(t.selected))
+			res := apply.Test(cmd.Context(), t.options(p.Step))
+			if err := p.summary("test", res, len(t.selected), nil); err != nil {
+				return err
+			}
+			return silent(res.Code)
 		},
 	}
 	o.file.bind(cmd.Flags())

@@ -1,0 +1,181 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/plan"
+)
+
+// groupLookup is what the org holds under one group name.
+type groupLookup struct {
+	id    string // set when exactly one group has the name
+	count int
+}
+
+// findGroup looks a group up by exact name, once per run.
+func (r *runner) findGroup(ctx context.Context, name string) (groupLookup, error) {
+	r.mu.Lock()
+	g, ok := r.groups[name]
+	r.mu.Unlock()
+	if ok {
+		return g, nil
+	}
+	one, matches, err := r.opts.Client.FindGroup(ctx, name)
+	if err != nil {
+		return groupLookup{}, err
+	}
+	g = groupLookup{id: one.ID, count: len(matches)}
+	r.mu.Lock()
+	r.groups[name] = g
+	r.groupNames[one.ID] = name
+	r.mu.Unlock()
+	return g, nil
+}
+
+// groupName names a group by id (for assignments the file does not declare).
+func (r *runner) groupName(ctx context.Context, id string) (string, error) {
+	r.mu.Lock()
+	name, ok := r.groupNames[id]
+	r.mu.Unlock()
+	if ok {
+		return name, nil
+	}
+	g, err := r.opts.Client.GetGroup(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	r.mu.Lock()
+	r.groupNames[id] = g.Name
+	r.mu.Unlock()
+	return g.Name, nil
+}
+
+func (g groupLookup) problem(name string) error {
+	switch {
+	case g.count == 0:
+		return fmt.Errorf("group %q does not exist in the org", name)
+	case g.count > 1:
+		return fmt.Errorf("%d groups are named %q", g.count, name)
+	}
+	return nil
+}
+
+// observe reads what the org holds for one integration, writing nothing. An error
+// means the org could not be read at all (auth, network); an app that cannot be
+// chosen is reported in Observed.MatchErr.
+func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Observed, error) {
+	want := plan.DesiredApp(in)
+	obs := plan.Observed{Groups: map[string]string{}, GroupProblems: map[string]string{}, Assigned: map[string]string{}}
+	apps, err := r.appsNamed(ctx, want.Name)
+	if err != nil {
+		return obs, err
+	}
+	obs.Match, obs.MatchErr = plan.FindManaged(in.Name, want.Label, want.Name, apps)
+	if obs.MatchErr != nil {
+		return obs, nil
+	}
+	for _, name := range in.Groups {
+		g, err := r.findGroup(ctx, name)
+		if err != nil {
+			return obs, err
+		}
+		if p := g.problem(name); p != nil {
+			obs.GroupProblems[name] = problemText(g)
+			continue
+		}
+		obs.Groups[name] = g.id
+	}
+	if obs.Match.App == nil {
+		return obs, nil
+	}
+	id := obs.Match.App.ID
+	features, err := r.opts.Client.Features(ctx, id)
+	switch {
+	case errors.Is(err, okta.ErrProvisioningOff):
+	case err != nil:
+		return obs, err
+	default:
+		obs.ProvisioningOn = true
+		obs.UserProvisioning, _ = okta.UserProvisioningOf(features)
+		if obs.Connection, err = r.opts.Client.GetConnection(ctx, id); err != nil {
+			return obs, err
+		}
+	}
+	assigned, err := r.opts.Client.AppGroupIDs(ctx, id)
+	if err != nil {
+		return obs, err
+	}
+	for _, gid := range assigned {
+		name, err := r.groupName(ctx, gid)
+		if err != nil {
+			return obs, err
+		}
+		obs.Assigned[gid] = name
+	}
+	return obs, nil
+}
+
+func problemText(g groupLookup) string {
+	if g.count == 0 {
+		return "does not exist in the org"
+	}
+	return fmt.Sprintf("%d groups have this name", g.count)
+}
+
+// Plan reads the org and says what apply would do, writing nothing.
+func (r *runner) plan(ctx context.Context) (plan.Plan, error) {
+	p := plan.Plan{Integrations: []plan.Integration{}}
+	for _, in := range r.opts.Integrations {
+		obs, err := r.observe(ctx, in)
+		if err != nil {
+			return p, fmt.Errorf("integration %s: %w", in.Name, err)
+		}
+		p.Integrations = append(p.Integrations, plan.Compute(in, obs, r.opts.Prune))
+	}
+	if r.opts.Prune {
+		orphans, err := r.orphans(ctx)
+		if err != nil {
+			return p, err
+		}
+		p.Prune = orphans
+	}
+	p.Finish()
+	return p, nil
+}
+
+// orphans are apps stamped by oktascim, of the templates the file uses or the
+// default ones, whose integration the file no longer names.
+func (r *runner) orphans(ctx context.Context) ([]plan.AppRef, error) {
+	named := map[string]bool{}
+	templates := map[string]bool{}
+	for _, n := range config.DefaultAppNames() {
+		templates[n] = true
+	}
+	for _, in := range r.opts.AllIntegrations {
+		named[in.Name] = true
+		templates[plan.AppName(in)] = true
+	}
+	names := make([]string, 0, len(templates))
+	for n := range templates {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := []plan.AppRef{}
+	for _, n := range names {
+		apps, err := r.appsNamed(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range apps {
+			if stamp, ok := okta.StampedName(a.AdminNote); ok && !named[stamp] {
+				out = append(out, plan.AppRef{ID: a.ID, Label: a.Label, AppName: a.Name, Integration: stamp, Status: a.Status})
+			}
+		}
+	}
+	return out, nil
+}

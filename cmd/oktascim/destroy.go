@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oktascim/oktascim/apply"
+	"github.com/oktascim/oktascim/internal/exitcode"
+)
+
+type destroyOptions struct {
+	file fileOptions
+	yes  bool
+}
+
+func newDestroyCmd(f *factory) *cobra.Command {
+	o := &destroyOptions{}
+	cmd := &cobra.Command{
+		Use:   "destroy",
+		Short: "Deactivate and delete the apps the file's integrations manage (and nothing else)",
+		Long: `destroy deletes only apps that carry the ownership stamp of an integration in the file
+([oktascim:NAME] in settings.notes.admin). Apps without the stamp — even with the same label —
+and apps stamped for integrations not in the file are never touched. It lists what it will
+delete and asks on a terminal; elsewhere it needs --yes.`,
+		Example: `  oktascim destroy -f oktascim.yaml
+  oktascim destroy -f oktascim.yaml --name acme --yes`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDestroy(cmd, f, o) },
+	}
+	o.file.bind(cmd.Flags())
+	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation")
+	return cmd
+}
+
+func runDestroy(cmd *cobra.Command, f *factory, o *destroyOptions) error {
+	ctx := cmd.Context()
+	t, err := f.open(ctx, o.file, simOptions{}, false)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	p := newStepPrinter(f.io.Out, f.output == "json", names(t.selected))
+	session := apply.NewSession(t.options(p.Step))
+	targets, err := session.Targets(ctx)
+	if err != nil {
+		return planError(err)
+	}
+	if f.output != "json" {
+		if len(targets) == 0 {
+			fmt.Fprintf(f.io.Out, "Nothing to destroy: no app in %s carries the stamp of these integrations.\n", t.orgURL)
+		} else {
+			fmt.Fprintf(f.io.Out, "Will deactivate and delete %d app(s) in %s:\n", len(targets), t.orgURL)
+			for _, a := range targets {
+				fmt.Fprintf(f.io.Out, "  - %s  %s %s %q (%s)\n", a.Integration, a.ID, a.AppName, a.Label, a.Status)
+			}
+			fmt.Fprintln(f.io.Out)
+		}
+	}
+	if len(targets) > 0 && !o.yes {
+		if !f.io.IsTTY {
+			return exitcode.With(exitcode.Invalid, fmt.Errorf("destroy deletes apps: pass --yes to confirm when not on a terminal; nothing was deleted"))
+		}
+		ok, err := f.confirm(fmt.Sprintf("Delete these %d app(s)?", len(targets)))
+		if err != nil || !ok {
+			fmt.Fprintln(f.io.ErrOut, "destroy cancelled; nothing was deleted")
+			return silent(exitcode.Failure)
+		}
+	}
+	res := session.Destroy(ctx, targets)
+	if err := p.summary("destroy", res, len(targets), nil); err != nil {
+		return err
+	}
+	return silent(res.Code)
+}

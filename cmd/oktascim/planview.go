@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/plan"
+)
+
+// printPlan writes the plan for people: one header line per integration with its
+// action, then one line per change, pending manual step and unreadable value.
+func printPlan(w io.Writer, p plan.Plan, orgURL string) {
+	fmt.Fprintf(w, "Plan for %s (%d integration(s)):\n", orgURL, len(p.Integrations))
+	for _, in := range p.Integrations {
+		fmt.Fprintln(w)
+		head := fmt.Sprintf("%s %s  %s", actionMark(in.Action), in.Action, in.Name)
+		switch {
+		case in.Action == plan.Error:
+			fmt.Fprintf(w, "%s: %s\n", head, in.Error)
+			continue
+		case in.AppID != "":
+			head += fmt.Sprintf("  %s %s %q", in.AppID, in.AppName, in.Label)
+		default:
+			head += fmt.Sprintf("  %s %q", in.AppName, in.Label)
+		}
+		fmt.Fprintf(w, "%s  (provisioning %s)\n", head, in.Provisioning)
+		for _, c := range in.Changes {
+			fmt.Fprintf(w, "    %s\n", changeLine(c))
+		}
+		for _, c := range in.Removals {
+			fmt.Fprintf(w, "    %s  (--prune)\n", changeLine(c))
+		}
+		for _, k := range in.Kept {
+			fmt.Fprintf(w, "    = groups: %s  (assigned in the org, not in the file: kept; --prune removes it)\n", k)
+		}
+		for _, m := range in.Manual {
+			fmt.Fprintf(w, "    ! manual step pending: %s\n", m)
+		}
+		for _, u := range in.Unverifiable {
+			fmt.Fprintf(w, "    ? not readable: %s\n", u)
+		}
+	}
+	for _, a := range p.Prune {
+		fmt.Fprintf(w, "\n- delete  %s  %s %s %q  (stamped by oktascim, no longer in the file; --prune)\n", a.Integration, a.ID, a.AppName, a.Label)
+	}
+	fmt.Fprintln(w)
+	s := p.Summary
+	fmt.Fprintf(w, "Plan: %d to create, %d to adopt, %d to update, %d unchanged, %d to delete", s.Create, s.Adopt, s.Update, s.Unchanged, s.Delete)
+	if s.Errors > 0 {
+		fmt.Fprintf(w, ", %d cannot be planned", s.Errors)
+	}
+	fmt.Fprintf(w, "; %d change(s), %d manual step(s) pending.\n", p.Changes, p.Pending)
+	if !p.HasChanges() && !p.HasErrors() {
+		fmt.Fprintln(w, "No changes: the org matches the file.")
+	}
+}
+
+func actionMark(a plan.Action) string {
+	switch a {
+	case plan.Create:
+		return "+"
+	case plan.Adopt:
+		return "&"
+	case plan.Update:
+		return "~"
+	case plan.Error:
+		return "!"
+	}
+	return "="
+}
+
+func changeLine(c plan.FieldChange) string {
+	switch {
+	case c.Old == "":
+		return fmt.Sprintf("+ %s: %s", c.Field, c.New)
+	case c.New == "":
+		return fmt.Sprintf("- %s: %s", c.Field, c.Old)
+	}
+	return fmt.Sprintf("~ %s: %s → %s", c.Field, c.Old, c.New)
+}
+
+// planDocument is the JSON form of a plan (docs/plan.schema.json).
+type planDocument struct {
+	Command string `json:"command"`
+	Org     string `json:"org"`
+	plan.Plan
+}
+
+func writePlanJSON(w io.Writer, p plan.Plan, orgURL string) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(planDocument{Command: "plan", Org: orgURL, Plan: p})
+}
+
+// samePlan reports whether two plans say the same thing.
+func samePlan(a, b plan.Plan) bool { return reflect.DeepEqual(a, b) }
+
+// planError gives a failure to read the org its exit code.
+func planError(err error) error {
+	if okta.IsAuth(err) {
+		return exitcode.With(exitcode.AuthRefused, err)
+	}
+	return exitcode.With(exitcode.Failure, err)
+}
+
+// confirm asks a yes/no question on the terminal; anything but y or yes is no.
+func (f *factory) confirm(question string) (bool, error) {
+	fmt.Fprintf(f.io.ErrOut, "%s Only 'yes' goes ahead: ", question)
+	if fl, ok := f.io.ErrOut.(interface{ Flush() error }); ok {
+		_ = fl.Flush()
+	}
+	line, err := bufio.NewReader(f.io.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, err
+	}
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "yes" || answer == "y", nil
+}

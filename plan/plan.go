@@ -1,0 +1,259 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/okta"
+)
+
+// Action is what apply would do with an integration's app as a whole.
+type Action string
+
+const (
+	Create    Action = "create"    // no app yet: create it from the template
+	Adopt     Action = "adopt"     // an unstamped app matches by template and label: stamp and manage it
+	Update    Action = "update"    // the managed app differs from the file
+	Unchanged Action = "unchanged" // nothing to write
+	Error     Action = "error"     // the org cannot be planned against (e.g. two candidates)
+)
+
+// PlanVersion is the version of the plan document (docs/plan.schema.json).
+const PlanVersion = 1
+
+// Plan is what apply would do to the org, read without writing anything.
+type Plan struct {
+	Version      int           `json:"version"`
+	Integrations []Integration `json:"integrations"`
+	// Prune lists managed apps the file no longer names, deleted only with --prune.
+	Prune []AppRef `json:"prune,omitempty"`
+	// Changes counts the changes in the plan (fields, groups, removals, creations).
+	Changes int `json:"changes"`
+	// Pending counts manual steps still to do in the Admin Console.
+	Pending int     `json:"pending"`
+	Summary Summary `json:"summary"`
+}
+
+// Summary counts integrations by action, and apps to delete.
+type Summary struct {
+	Create    int `json:"create"`
+	Adopt     int `json:"adopt"`
+	Update    int `json:"update"`
+	Unchanged int `json:"unchanged"`
+	Delete    int `json:"delete"`
+	Errors    int `json:"errors"`
+}
+
+// AppRef names an app.
+type AppRef struct {
+	ID          string `json:"id"`
+	Label       string `json:"label"`
+	AppName     string `json:"appName"`
+	Integration string `json:"integration"`
+	Status      string `json:"status"`
+}
+
+// Integration is the plan for one integration.
+type Integration struct {
+	Name    string `json:"name"`
+	Label   string `json:"label"`
+	AppName string `json:"appName"`
+	AppID   string `json:"appId,omitempty"`
+	Action  Action `json:"action"`
+	// Status and SignOnMode are the app's, as read (empty when there is no app yet).
+	Status     string `json:"status,omitempty"`
+	SignOnMode string `json:"signOnMode,omitempty"`
+	// Changes are field changes to the app, its actions and group assignments;
+	// secrets show as (sensitive).
+	Changes []FieldChange `json:"changes"`
+	// Removals are group assignments the file does not name: removed only with --prune.
+	Removals []FieldChange `json:"removals"`
+	// Kept are assignments the file does not name, left alone because --prune is off.
+	Kept []string `json:"kept"`
+	// Provisioning is on, off (a manual step is pending) or unknown (no app yet).
+	Provisioning string `json:"provisioning"`
+	// Manual are steps only an admin can do, still pending.
+	Manual []string `json:"manual"`
+	// Unverifiable are declared values the API cannot read back, and how apply
+	// verifies them instead.
+	Unverifiable []string `json:"unverifiable"`
+	Error        string   `json:"error,omitempty"`
+}
+
+// HasChanges reports whether apply would write anything or a step is pending.
+func (p Plan) HasChanges() bool { return p.Changes > 0 || p.Pending > 0 }
+
+// Drifted reports whether the app differs from the file in what apply writes.
+func (in Integration) Drifted() bool { return len(in.Changes)+len(in.Removals) > 0 }
+
+// HasErrors reports whether some integration cannot be planned.
+func (p Plan) HasErrors() bool { return p.Summary.Errors > 0 }
+
+// Observed is what the org holds for one integration, as read by apply.Observe.
+type Observed struct {
+	Match    Match
+	MatchErr error
+	// ProvisioningOn: Okta serves the app's provisioning features.
+	ProvisioningOn bool
+	// UserProvisioning is readable only when provisioning is on.
+	UserProvisioning okta.UserProvisioning
+	// Connection is the provisioning connection as the API reports it (UNKNOWN for
+	// most template apps: the API cannot read their base URL).
+	Connection okta.Connection
+	// Groups maps declared group names to ids; GroupProblems says why a name has no id
+	// (it does not exist, or several groups carry it).
+	Groups        map[string]string
+	GroupProblems map[string]string
+	// Assigned are the app's group assignments, id → name.
+	Assigned map[string]string
+}
+
+// Compute plans one integration from what the org holds. prune decides whether
+// assignments the file does not name are removed or kept.
+func Compute(in config.Integration, obs Observed, prune bool) Integration {
+	want := DesiredApp(in)
+	p := Integration{Name: in.Name, Label: want.Label, AppName: want.Name, Changes: []FieldChange{}, Removals: []FieldChange{}, Kept: []string{}, Manual: []string{}, Unverifiable: []string{}}
+	if obs.MatchErr != nil {
+		p.Action, p.Error = Error, obs.MatchErr.Error()
+		return p
+	}
+	wantProv := WantUserProvisioning(in.Provisioning)
+	if obs.Match.App == nil {
+		p.Unverifiable = append(p.Unverifiable, unreadableConnection)
+		p.Action, p.Provisioning = Create, "unknown"
+		p.Changes = append(p.Changes, FieldChange{"app", "", fmt.Sprintf("%s %q (%s)", want.Name, want.Label, want.SignOnMode)})
+		p.Manual = append(p.Manual, manualProvisioning(in))
+		for _, c := range UserProvisioningChanges(wantProv, okta.UserProvisioning{}) {
+			p.Changes = append(p.Changes, FieldChange{c.Field, "", c.New})
+		}
+		p.Manual = append(p.Manual, consoleActions(in, okta.App{})...)
+		for _, g := range in.Groups {
+			p.Changes = append(p.Changes, FieldChange{"groups", "", g})
+		}
+		return p
+	}
+	app := *obs.Match.App
+	p.AppID, p.Status, p.SignOnMode = app.ID, app.Status, app.SignOnMode
+	p.Changes = append(p.Changes, AppChanges(want, app)...)
+	if app.Status != "ACTIVE" {
+		p.Changes = append(p.Changes, FieldChange{"status", app.Status, "ACTIVE"})
+	}
+	if obs.ProvisioningOn {
+		p.Provisioning = "on"
+		p.Changes = append(p.Changes, UserProvisioningChanges(wantProv, obs.UserProvisioning)...)
+		p.Changes = append(p.Changes, connectionChanges(in, obs.Connection)...)
+		p.Unverifiable = append(p.Unverifiable, unverifiable(obs.Connection))
+	} else {
+		p.Unverifiable = append(p.Unverifiable, unreadableConnection)
+		p.Provisioning = "off"
+		p.Manual = append(p.Manual, manualProvisioning(in))
+		// The actions cannot be read (or set) until provisioning is on.
+		for _, c := range UserProvisioningChanges(wantProv, okta.UserProvisioning{}) {
+			p.Changes = append(p.Changes, FieldChange{c.Field, "(unreadable until provisioning is on)", c.New})
+		}
+	}
+	p.Manual = append(p.Manual, consoleActions(in, app)...)
+	declared := map[string]bool{}
+	for _, g := range in.Groups {
+		id, ok := obs.Groups[g]
+		if !ok {
+			why := obs.GroupProblems[g]
+			if why == "" {
+				why = "does not exist in the org"
+			}
+			p.Changes = append(p.Changes, FieldChange{"groups", "", g + " (" + why + ": apply will fail)"})
+			continue
+		}
+		declared[id] = true
+		if _, assigned := obs.Assigned[id]; !assigned {
+			p.Changes = append(p.Changes, FieldChange{"groups", "", g})
+		}
+	}
+	extra := make([]string, 0)
+	for id := range obs.Assigned {
+		if !declared[id] {
+			extra = append(extra, id)
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool { return obs.Assigned[extra[i]] < obs.Assigned[extra[j]] })
+	for _, id := range extra {
+		if prune {
+			p.Removals = append(p.Removals, FieldChange{"groups", obs.Assigned[id], ""})
+		} else {
+			p.Kept = append(p.Kept, obs.Assigned[id])
+		}
+	}
+	switch {
+	case obs.Match.Adopt:
+		p.Action = Adopt
+	case len(p.Changes)+len(p.Removals) > 0:
+		p.Action = Update
+	default:
+		p.Action = Unchanged
+	}
+	return p
+}
+
+const unreadableConnection = "SCIM base URL and credentials: Okta's API cannot read them back for this template app; apply verifies them with the connection test (Okta's Test API Credentials request) and the System Log"
+
+// unverifiable says what of the connection the plan could not compare.
+func unverifiable(c okta.Connection) string {
+	if c.Supported() && c.Status == "ENABLED" {
+		return "SCIM credentials: Okta never returns them; apply verifies them with the connection test and the System Log"
+	}
+	return unreadableConnection
+}
+
+// connectionChanges compares the base URL where the Provisioning Connection API reports
+// it. Setting it re-sends the token, so the token shows as a change too.
+func connectionChanges(in config.Integration, c okta.Connection) []FieldChange {
+	if !c.Supported() || c.Status != "ENABLED" || c.BaseURL == in.SCIM.BaseURL || in.SCIM.Auth.Method == "basic" {
+		return nil
+	}
+	return []FieldChange{{"scim.baseUrl", c.BaseURL, in.SCIM.BaseURL}, {"scim.auth.token", config.Sensitive, config.Sensitive}}
+}
+
+func manualProvisioning(in config.Integration) string {
+	secret := "token " + config.Sensitive
+	if in.SCIM.Auth.Method == "basic" {
+		secret = "username " + in.SCIM.Auth.Username + ", password " + config.Sensitive
+	}
+	return fmt.Sprintf("Provisioning > Configure API Integration: enable it with base URL %s, authentication %s, %s (apply tries the API first, then prints the exact values and a link)", in.SCIM.BaseURL, in.SCIM.Auth.Method, secret)
+}
+
+// consoleActions are the Integration checkboxes that differ: no API sets them, so they
+// are manual steps, not writes.
+func consoleActions(in config.Integration, app okta.App) []string {
+	var out []string
+	for _, c := range IntegrationActionChanges(in.Provisioning.PushGroups, in.Provisioning.ImportUsers, app) {
+		out = append(out, fmt.Sprintf("Provisioning > Integration: set %s %s → %s in the Admin Console", c.Field, c.Old, c.New))
+	}
+	return out
+}
+
+// Finish counts the plan's changes and pending steps.
+func (p *Plan) Finish() {
+	p.Version = PlanVersion
+	if p.Integrations == nil {
+		p.Integrations = []Integration{}
+	}
+	p.Changes, p.Pending = len(p.Prune), 0
+	p.Summary = Summary{Delete: len(p.Prune)}
+	for _, in := range p.Integrations {
+		p.Changes += len(in.Changes) + len(in.Removals)
+		p.Pending += len(in.Manual)
+		switch in.Action {
+		case Create:
+			p.Summary.Create++
+		case Adopt:
+			p.Summary.Adopt++
+		case Update:
+			p.Summary.Update++
+		case Unchanged:
+			p.Summary.Unchanged++
+		case Error:
+			p.Summary.Errors++
+		}
+	}
+}
