@@ -51,7 +51,7 @@ func AppChanges(want okta.AppSpec, have okta.App) []FieldChange {
 		str("settings.app."+k, fmt.Sprint(valueOr(have.AppSettings[k])), fmt.Sprint(want.AppSettings[k]))
 	}
 	if name, ok := okta.StampedName(have.AdminNote); !ok || name != wantStampName(want.AdminNote) {
-		str("settings.notes.admin (ownership stamp)", firstLine(have.AdminNote), firstLine(want.AdminNote))
+		str("settings.notes.admin (ownership stamp)", firstLine(have.AdminNote), stampTag(want.AdminNote))
 	}
 	boolean("visibility.hide.web", have.HideWeb, want.HideWeb)
 	boolean("visibility.hide.iOS", have.HideMobile, want.HideMobile)
@@ -69,6 +69,14 @@ func valueOr(v any) any {
 func wantStampName(note string) string {
 	n, _ := okta.StampedName(note)
 	return n
+}
+
+// stampTag is the stamp's key part, [oktascim:NAME], without the sentence after it.
+func stampTag(note string) string {
+	if n, ok := okta.StampedName(note); ok {
+		return "[oktascim:" + n + "]"
+	}
+	return firstLine(note)
 }
 
 func firstLine(s string) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -337,6 +338,18 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 		if r.code != exitcode.OK {
 			t.Fatalf("second apply exit %d\n%s", r.code, r.allOutput)
 		}
+		// And the read-only and lifecycle commands: an extra assignment for plan to
+		// name, status of the file and of the org, import, destroy.
+		first := env.Org.Apps()[0]["id"].(string)
+		if err := orgClient(t, env).AssignGroup(context.Background(), first, groupID(t, env, "Support")); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"plan", "-f", path, "--prune"}, {"status", "-f", path}, {"status", "--all"},
+			{"import", "--app-id", first}, {"destroy", "-f", path, "--yes"}} {
+			if r := cli(t, envVars(env, nil), args...); r.code != exitcode.OK {
+				t.Fatalf("%v: exit %d\n%s", args, r.code, r.allOutput)
+			}
+		}
 		requests = append(requests, env.Org.Requests()...)
 	}
 	checked := map[string]bool{}
@@ -348,7 +361,8 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 		checked[req.Method+" "+routeOf(req.Path)] = true
 	}
 	for _, must := range []string{"POST /api/v1/apps", "PUT /api/v1/apps/{id}", "GET /api/v1/apps", "POST /api/v1/apps/{id}/connections/default",
-		"GET /api/v1/apps/{id}/features", "PUT /api/v1/apps/{id}/features/USER_PROVISIONING", "PUT /api/v1/apps/{id}/groups/{id}", "GET /api/v1/logs"} {
+		"GET /api/v1/apps/{id}/features", "PUT /api/v1/apps/{id}/features/USER_PROVISIONING", "PUT /api/v1/apps/{id}/groups/{id}", "GET /api/v1/logs",
+		"GET /api/v1/groups/{id}", "POST /api/v1/apps/{id}/lifecycle/deactivate", "DELETE /api/v1/apps/{id}", "GET /api/v1/apps/{id}/groups"} {
 		if !checked[must] {
 			t.Errorf("no %s request was validated (checked: %v)", must, checked)
 		}

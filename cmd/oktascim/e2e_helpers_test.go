@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +26,13 @@ type result struct {
 // cli runs the cobra root in-process with the given environment.
 func cli(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return cliTTY(t, env, nil, args...)
+}
+
+// cliTTY runs the cobra root as if on a terminal whose user types what in gives;
+// a nil in is a pipe with nothing to read.
+func cliTTY(t *testing.T, env map[string]string, in io.Reader, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var out, errOut bytes.Buffer
@@ -32,7 +40,11 @@ func cli(t *testing.T, env map[string]string, args ...string) result {
 		v, ok := env[k]
 		return v, ok
 	}
-	code := run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, lookup)
+	streams := &IOStreams{In: in, Out: &out, ErrOut: &errOut, IsTTY: in != nil}
+	if in == nil {
+		streams.In = strings.NewReader("")
+	}
+	code := run(ctx, args, streams, lookup)
 	return result{code: code, stdout: out.String(), stderr: errOut.String(), allOutput: out.String() + errOut.String()}
 }
 
