@@ -3,7 +3,10 @@ package plan
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/oktascim/oktascim/config"
 
 	"github.com/oktascim/oktascim/okta"
 )
@@ -84,5 +87,108 @@ func TestIntegrationActionChanges(t *testing.T) {
 func TestMissing(t *testing.T) {
 	if got := Missing([]string{"a", "b", "c"}, []string{"b", "x"}); !reflect.DeepEqual(got, []string{"a", "c"}) {
 		t.Fatalf("got %v", got)
+	}
+}
+
+func integration() config.Integration {
+	return config.Integration{Name: "acme", Label: "Acme", SCIM: config.SCIM{Version: "2.0", BaseURL: "https://scim.example/v2", Auth: config.Auth{Method: "header"}},
+		SignOn:       config.SignOn{Mode: "saml", SAML: &config.SAML{ACSURL: "https://a/acs", Audience: "https://a"}},
+		Provisioning: config.Provisioning{CreateUsers: true, UpdateUsers: true, DeactivateUsers: true}, Groups: []string{"Eng"}}
+}
+
+// managedApp is the app exactly as integration() declares it.
+func managedApp() okta.App {
+	in := integration()
+	want := DesiredApp(in)
+	return okta.App{ID: "0oa1", Name: want.Name, Label: want.Label, Status: "ACTIVE", SignOnMode: want.SignOnMode,
+		AppSettings: map[string]any{"acsUrl": "https://a/acs", "audienceUri": "https://a"}, AdminNote: want.AdminNote}
+}
+
+func observedOn(app okta.App) Observed {
+	return Observed{Match: Match{App: &app}, ProvisioningOn: true, UserProvisioning: okta.UserProvisioning{Create: true, UpdateProfile: true, Deactivate: true},
+		Groups: map[string]string{"Eng": "00g1"}, Assigned: map[string]string{"00g1": "Eng"}}
+}
+
+func TestComputeUnchangedSaysWhatItCannotRead(t *testing.T) {
+	p := Compute(integration(), observedOn(managedApp()), false)
+	if p.Action != Unchanged || p.Drifted() || len(p.Manual) != 0 || len(p.Unverifiable) != 1 || p.Provisioning != "on" {
+		t.Fatalf("%+v", p)
+	}
+}
+
+func TestComputeCreateListsEverythingAndTheManualStep(t *testing.T) {
+	p := Compute(integration(), Observed{Groups: map[string]string{"Eng": "00g1"}}, false)
+	if p.Action != Create || p.Provisioning != "unknown" || len(p.Manual) != 1 {
+		t.Fatalf("%+v", p)
+	}
+	want := []FieldChange{{"app", "", `scim2headerauth "Acme" (SAML_2_0)`}, {"createUsers", "", "on"}, {"updateUsers", "", "on"}, {"deactivateUsers", "", "on"}, {"groups", "", "Eng"}}
+	if !reflect.DeepEqual(p.Changes, want) {
+		t.Fatalf("changes %v\nwant %v", p.Changes, want)
+	}
+}
+
+func TestComputeExtraAssignmentsKeptOrRemoved(t *testing.T) {
+	obs := observedOn(managedApp())
+	obs.Assigned["00g2"] = "Support"
+	kept := Compute(integration(), obs, false)
+	if kept.Action != Unchanged || !reflect.DeepEqual(kept.Kept, []string{"Support"}) || len(kept.Removals) != 0 {
+		t.Fatalf("without prune: %+v", kept)
+	}
+	pruned := Compute(integration(), obs, true)
+	if pruned.Action != Update || !reflect.DeepEqual(pruned.Removals, []FieldChange{{"groups", "Support", ""}}) || len(pruned.Kept) != 0 {
+		t.Fatalf("with prune: %+v", pruned)
+	}
+}
+
+func TestComputeDriftAndPendingSteps(t *testing.T) {
+	app := managedApp()
+	app.Status = "INACTIVE"
+	app.Features = []string{"GROUP_PUSH"}
+	obs := observedOn(app)
+	obs.UserProvisioning.Deactivate = false
+	delete(obs.Assigned, "00g1")
+	p := Compute(integration(), obs, false)
+	want := []FieldChange{{"status", "INACTIVE", "ACTIVE"}, {"deactivateUsers", "off", "on"}, {"groups", "", "Eng"}}
+	if p.Action != Update || !reflect.DeepEqual(p.Changes, want) {
+		t.Fatalf("changes %v\nwant %v", p.Changes, want)
+	}
+	if len(p.Manual) != 1 || p.Manual[0] != "Provisioning > Integration: set pushGroups on → off in the Admin Console" {
+		t.Fatalf("manual %v", p.Manual)
+	}
+}
+
+func TestComputeProvisioningOffAndMissingGroup(t *testing.T) {
+	obs := observedOn(managedApp())
+	obs.ProvisioningOn = false
+	obs.Groups = map[string]string{}
+	obs.GroupProblems = map[string]string{"Eng": "2 groups have this name"}
+	p := Compute(integration(), obs, false)
+	if p.Provisioning != "off" || len(p.Manual) != 1 || p.Unverifiable[0] != unreadableConnection {
+		t.Fatalf("%+v", p)
+	}
+	if last := p.Changes[len(p.Changes)-1]; last.New != "Eng (2 groups have this name: apply will fail)" {
+		t.Fatalf("group change %v", last)
+	}
+}
+
+func TestComputeConnectionBaseURLWhereTheAPIReadsIt(t *testing.T) {
+	obs := observedOn(managedApp())
+	obs.Connection = okta.Connection{Status: "ENABLED", AuthScheme: "TOKEN", BaseURL: "https://old.example/v2"}
+	p := Compute(integration(), obs, false)
+	want := []FieldChange{{"scim.baseUrl", "https://old.example/v2", "https://scim.example/v2"}, {"scim.auth.token", "(sensitive)", "(sensitive)"}}
+	if !reflect.DeepEqual(p.Changes, want) || strings.Contains(p.Unverifiable[0], "base URL") {
+		t.Fatalf("%+v", p)
+	}
+}
+
+func TestComputeAmbiguousIsAnError(t *testing.T) {
+	p := Compute(integration(), Observed{MatchErr: &AmbiguousError{"acme", "two", []string{"0oa1", "0oa2"}}}, false)
+	if p.Action != Error || !strings.Contains(p.Error, "0oa1, 0oa2") {
+		t.Fatalf("%+v", p)
+	}
+	plan := Plan{Integrations: []Integration{p}}
+	plan.Finish()
+	if !plan.HasErrors() || plan.Summary.Errors != 1 {
+		t.Fatalf("%+v", plan)
 	}
 }
