@@ -8,6 +8,7 @@ import (
 
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
+	"github.com/oktascim/oktascim/systemlog"
 )
 
 // StatusRow is one app's state, as `oktascim status` shows it.
@@ -98,7 +99,7 @@ func (s *Session) StatusAll(ctx context.Context) ([]StatusRow, error) {
 
 // lastTest is the newest provisioning-credential event on the app in the System Log.
 func (r *runner) lastTest(ctx context.Context, appID string) (*LogLine, error) {
-	events, err := r.opts.Client.Logs(ctx, okta.LogQuery{TargetID: appID, EventType: "application.configuration.update",
+	events, err := r.opts.Client.Logs(ctx, okta.LogQuery{TargetID: appID, EventType: systemlog.ConfigurationUpdate,
 		Since: r.opts.Now().Add(-logRetention + time.Minute), Limit: 1, MaxPages: 1})
 	if err != nil {
 		return nil, fmt.Errorf("reading the System Log of app %s: %w", appID, err)

@@ -3,11 +3,12 @@ package apply
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/scim"
+	"github.com/oktascim/oktascim/systemlog"
 )
 
 // test sends what Okta's "Test API Credentials" sends, with the configured credentials,
@@ -38,7 +39,7 @@ func (r *runner) test(ctx context.Context, ir *integrationRun) {
 		ev.Outcome = Failed
 		ev.Detail = fmt.Sprintf("the SCIM server answers the test request, but the System Log shows %d provisioning failure(s) on the app since %s: newest: %s %s",
 			len(failures), r.start.Format(time.TimeOnly), failures[0].EventType, orUnknown(failures[0].Reason))
-		ev.Hint = explainConfigFailure(failures[0].Reason)
+		ev.Hint = systemlog.Hint(okta.LogEvent{EventType: failures[0].EventType, Result: failures[0].Outcome, Reason: failures[0].Reason})
 		ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
 	default:
 		ev.Outcome = Done
@@ -63,15 +64,11 @@ func (r *runner) provisioningFailures(ctx context.Context, appID string) ([]LogL
 		switch {
 		case !e.Failed():
 			succeeded[e.EventType] = true
-		case !succeeded[e.EventType] && isProvisioningEvent(e.EventType):
+		case !succeeded[e.EventType] && systemlog.IsProvisioning(e.EventType):
 			out = append(out, LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor})
 		}
 	}
 	return out, nil
-}
-
-func isProvisioningEvent(t string) bool {
-	return t == "application.configuration.update" || strings.HasPrefix(t, "application.integration.") || strings.HasPrefix(t, "application.provision.")
 }
 
 func statusText(status int) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/systemlog"
 )
 
 // waitFor polls check until it reports true, the System Log shows that Okta refused the
@@ -33,7 +34,7 @@ func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, s
 			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
 			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, SystemLog: lines,
 				Detail: fmt.Sprintf("Okta refused the provisioning settings: %s (System Log %s at %s)", orUnknown(failure.Reason), failure.EventType, failure.Published.Format(time.RFC3339)),
-				Hint:   explainConfigFailure(failure.Reason)})
+				Hint:   systemlog.Hint(*failure)})
 			return
 		}
 		now := r.opts.Now()
@@ -62,7 +63,7 @@ func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, s
 // configFailureSince returns the newest application.configuration.update failure on
 // the app since t, unless a later success superseded it.
 func (r *runner) configFailureSince(ctx context.Context, appID string, since time.Time) (*okta.LogEvent, []LogLine, error) {
-	events, err := r.opts.Client.Logs(ctx, okta.LogQuery{Since: since.Add(-2 * time.Second), TargetID: appID, EventType: "application.configuration.update", Limit: 20, MaxPages: 1})
+	events, err := r.opts.Client.Logs(ctx, okta.LogQuery{Since: since.Add(-2 * time.Second), TargetID: appID, EventType: systemlog.ConfigurationUpdate, Limit: 20, MaxPages: 1})
 	if err != nil {
 		return nil, nil, err
 	}

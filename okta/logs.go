@@ -12,6 +12,7 @@ import (
 
 // LogEvent is one System Log event, reduced to what an admin reads.
 type LogEvent struct {
+	UUID           string
 	Published      time.Time
 	EventType      string
 	Result         string // SUCCESS | FAILURE | …
@@ -29,11 +30,13 @@ type LogQuery struct {
 	Since     time.Time
 	TargetID  string // app id
 	EventType string
-	Limit     int // per page; 0 → 100
-	MaxPages  int // 0 → 10
+	Result    string // outcome.result, e.g. FAILURE
+	Ascending bool   // oldest first (for polling); default newest first
+	Limit     int    // per page; 0 → 100
+	MaxPages  int    // 0 → 10
 }
 
-// Logs reads System Log events, newest first.
+// Logs reads System Log events, newest first unless q.Ascending, following Link pages.
 func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 	var filters []string
 	if q.TargetID != "" {
@@ -42,11 +45,18 @@ func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 	if q.EventType != "" {
 		filters = append(filters, fmt.Sprintf("eventType eq %q", q.EventType))
 	}
+	if q.Result != "" {
+		filters = append(filters, fmt.Sprintf("outcome.result eq %q", q.Result))
+	}
 	limit := int64(q.Limit)
 	if limit == 0 {
 		limit = 100
 	}
-	opts := []query.ParamOptions{query.WithSortOrder("DESCENDING"), query.WithLimit(limit)}
+	order := "DESCENDING"
+	if q.Ascending {
+		order = "ASCENDING"
+	}
+	opts := []query.ParamOptions{query.WithSortOrder(order), query.WithLimit(limit)}
 	if !q.Since.IsZero() {
 		opts = append(opts, query.WithSince(q.Since.UTC().Format("2006-01-02T15:04:05.000Z")))
 	}
@@ -77,7 +87,7 @@ func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 }
 
 func logEventFromSDK(e *sdk.LogEvent) LogEvent {
-	out := LogEvent{EventType: e.EventType, DisplayMessage: e.DisplayMessage}
+	out := LogEvent{UUID: e.Uuid, EventType: e.EventType, DisplayMessage: e.DisplayMessage}
 	if e.Published != nil {
 		out.Published = *e.Published
 	}

@@ -345,7 +345,8 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, args := range [][]string{{"plan", "-f", path, "--prune"}, {"status", "-f", path}, {"status", "--all"},
-			{"import", "--app-id", first}, {"destroy", "-f", path, "--yes"}} {
+			{"import", "--app-id", first}, {"logs", "-f", path, "--name", "saml-basic", "--failures", "--limit", "300"},
+			{"destroy", "-f", path, "--yes"}} {
 			if r := cli(t, envVars(env, nil), args...); r.code != exitcode.OK {
 				t.Fatalf("%v: exit %d\n%s", args, r.code, r.allOutput)
 			}

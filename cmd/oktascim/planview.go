@@ -104,6 +104,9 @@ func samePlan(a, b plan.Plan) bool { return reflect.DeepEqual(a, b) }
 
 // planError gives a failure to read the org its exit code.
 func planError(err error) error {
+	if err == nil {
+		return nil
+	}
 	if okta.IsAuth(err) {
 		return exitcode.With(exitcode.AuthRefused, err)
 	}

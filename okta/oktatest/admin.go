@@ -122,3 +122,17 @@ func (o *Org) Logs() []map[string]any {
 	}
 	return out
 }
+
+// LogEvent appends a System Log event about an app, as Okta logs provisioning activity
+// (e.g. application.provision.user.push FAILURE with its reason), for tests of the
+// tool's log reading.
+func (o *Org) LogEvent(appID, eventType, result, reason string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	app := o.findApp(appID)
+	if app == nil {
+		return fmt.Errorf("no app %s", appID)
+	}
+	o.logLocked(eventType, result, reason, app)
+	return nil
+}

@@ -33,6 +33,12 @@ func (o *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		o.serveAdmin(w, r, body)
 		return
 	}
+	if r.URL.Path == "/.well-known/okta-organization" && r.Method == http.MethodGet {
+		// Public (no token), like Okta's: tells a client that this host is an Okta org.
+		writeJSON(w, http.StatusOK, map[string]any{"id": "00osimorg00000000001", "pipeline": "idx",
+			"_links": map[string]any{"organization": map[string]any{"href": "http://" + r.Host}}})
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
 		writeError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: "+r.URL.Path+" (Resource)", nil)
 		return
@@ -116,12 +122,7 @@ func (o *Org) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		}
 		methodNotAllowed(w)
 	case "users":
-		if len(seg) == 4 && seg[3] == "me" && r.Method == http.MethodGet {
-			writeJSON(w, http.StatusOK, map[string]any{"id": "00usimadmin000000001", "status": "ACTIVE",
-				"profile": map[string]any{"login": "admin@" + o.opts.Domain + ".example", "email": "admin@" + o.opts.Domain + ".example", "firstName": "Sim", "lastName": "Admin"}})
-			return
-		}
-		notFound(w, r.URL.Path)
+		o.routeUsers(w, r, seg[3:])
 	default:
 		notFound(w, r.URL.Path)
 	}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oktascim/oktascim/apply"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/systemlog"
+)
+
+type logsOptions struct {
+	file     fileOptions
+	since    string
+	failures bool
+	follow   bool
+	interval time.Duration
+	limit    int
+}
+
+func newLogsCmd(f *factory) *cobra.Command {
+	o := &logsOptions{}
+	cmd := &cobra.Command{
+		Use:   "logs",
+		Short: "Show the System Log events of an integration's app, with a hint for each known failure",
+		Long: `logs reads the Okta System Log events whose target is the integration's app, newest first,
+one line each (time, event type, outcome, reason, actor). Known provisioning failures get a
+one-line hint on what to fix. --follow keeps polling like tail -f (oldest first, new events
+appended; it slows down when Okta answers 429); -o json prints one document, or with
+--follow one JSON object per line.`,
+		Example: `  oktascim logs -f oktascim.yaml --name acme --since 2h --failures
+  oktascim logs -f oktascim.yaml --name acme --follow`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runLogs(cmd, f, o) },
+	}
+	fl := cmd.Flags()
+	o.file.bind(fl)
+	fl.StringVar(&o.since, "since", "24h", "how far back: a duration (90m, 2h, 7d) or an RFC 3339 time; the System Log keeps 90 days")
+	fl.BoolVar(&o.failures, "failures", false, "only events whose outcome is FAILURE")
+	fl.BoolVar(&o.follow, "follow", false, "keep polling for new events until interrupted")
+	fl.DurationVar(&o.interval, "interval", 5*time.Second, "with --follow: time between polls")
+	fl.IntVar(&o.limit, "limit", 100, "most events to show (pages through Okta's Link headers)")
+	_ = fl.MarkHidden("interval")
+	return cmd
+}
+
+// parseSince reads a duration (with d for days) or an RFC 3339 time.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d := s
+	days := 0
+	if strings.HasSuffix(s, "d") {
+		if _, err := fmt.Sscanf(s, "%dd", &days); err != nil {
+			return time.Time{}, fmt.Errorf("--since %s: not a duration or an RFC 3339 time", s)
+		}
+		d = "0s"
+	}
+	dur, err := time.ParseDuration(d)
+	if err != nil || dur < 0 || days < 0 {
+		return time.Time{}, fmt.Errorf("--since %s: not a duration (90m, 2h, 7d) or an RFC 3339 time", s)
+	}
+	dur += time.Duration(days) * 24 * time.Hour
+	if dur > 90*24*time.Hour {
+		return time.Time{}, fmt.Errorf("--since %s: the System Log keeps 90 days", s)
+	}
+	return now.Add(-dur), nil
+}
+
+func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
+	since, err := parseSince(o.since, time.Now())
+	if err != nil {
+		return usageError{err}
+	}
+	if o.limit < 1 {
+		return usageError{fmt.Errorf("--limit must be at least 1")}
+	}
+	ctx := cmd.Context()
+	t, err := f.open(ctx, o.file, simOptions{}, false)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	if len(t.selected) != 1 {
+		return usageError{fmt.Errorf("logs shows one integration: pick it with --name (the file has %s)", strings.Join(names(t.file.Integrations), ", "))}
+	}
+	in := t.selected[0]
+	app, err := apply.NewSession(t.options(nil)).ManagedApp(ctx, in)
+	if err != nil {
+		return planError(err)
+	}
+	q := systemlog.Query{AppID: app.ID, Since: since, Failures: o.failures, Limit: o.limit}
+	jsonOut := f.output == "json"
+	if o.follow {
+		enc := json.NewEncoder(f.io.Out)
+		enc.SetEscapeHTML(false)
+		if !jsonOut {
+			fmt.Fprintf(f.io.ErrOut, "following the System Log of %s (%s); Ctrl-C stops\n", in.Name, app.ID)
+		}
+		err := systemlog.Follow(ctx, t.client, q, max(o.interval, 10*time.Millisecond), func(e okta.LogEvent) {
+			if jsonOut {
+				_ = enc.Encode(eventJSON(e))
+			} else {
+				printEvent(f.io.Out, e)
+			}
+			if fl, ok := f.io.Out.(interface{ Flush() error }); ok {
+				_ = fl.Flush()
+			}
+		})
+		return planError(err)
+	}
+	events, err := systemlog.Recent(ctx, t.client, q)
+	if err != nil {
+		return planError(err)
+	}
+	if jsonOut {
+		out := make([]logEventJSON, 0, len(events))
+		for _, e := range events {
+			out = append(out, eventJSON(e))
+		}
+		enc := json.NewEncoder(f.io.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			Version     int            `json:"version"`
+			Command     string         `json:"command"`
+			Integration string         `json:"integration"`
+			AppID       string         `json:"appId"`
+			Since       time.Time      `json:"since"`
+			Events      []logEventJSON `json:"events"`
+		}{reportVersion, "logs", in.Name, app.ID, since.UTC(), out})
+	}
+	if len(events) == 0 {
+		what := "events"
+		if o.failures {
+			what = "failures"
+		}
+		fmt.Fprintf(f.io.Out, "no %s for %s (%s) since %s\n", what, in.Name, app.ID, since.UTC().Format(time.RFC3339))
+		return nil
+	}
+	for _, e := range events {
+		printEvent(f.io.Out, e)
+	}
+	return nil
+}
+
+type logEventJSON struct {
+	Time           time.Time `json:"time"`
+	EventType      string    `json:"eventType"`
+	Outcome        string    `json:"outcome"`
+	Reason         string    `json:"reason,omitempty"`
+	Actor          string    `json:"actor,omitempty"`
+	DisplayMessage string    `json:"displayMessage,omitempty"`
+	Hint           string    `json:"hint,omitempty"`
+}
+
+func eventJSON(e okta.LogEvent) logEventJSON {
+	return logEventJSON{Time: e.Published.UTC(), EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor,
+		DisplayMessage: e.DisplayMessage, Hint: systemlog.Hint(e)}
+}
+
+func printEvent(w io.Writer, e okta.LogEvent) {
+	line := fmt.Sprintf("%s  %-45s  %-8s", e.Published.UTC().Format("2006-01-02T15:04:05Z"), e.EventType, e.Result)
+	if e.Reason != "" {
+		line += "  " + e.Reason
+	}
+	if e.Actor != "" {
+		line += "  (by " + e.Actor + ")"
+	}
+	fmt.Fprintln(w, strings.TrimRight(line, " "))
+	if h := systemlog.Hint(e); h != "" {
+		fmt.Fprintf(w, "    hint: %s\n", h)
+	}
+}

@@ -1,0 +1,82 @@
+package systemlog
+
+import (
+	"context"
+	"time"
+
+	"github.com/oktascim/oktascim/okta"
+)
+
+// Query selects an app's events.
+type Query struct {
+	AppID    string
+	Since    time.Time
+	Failures bool // only outcome FAILURE
+	Limit    int  // most events to return; 0 → 100
+}
+
+func (q Query) okta(ascending bool) okta.LogQuery {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	lq := okta.LogQuery{Since: q.Since, TargetID: q.AppID, Ascending: ascending, Limit: min(limit, 1000), MaxPages: (limit + 999) / 1000}
+	if limit < 1000 {
+		// Small pages, so that a short listing still exercises Link paging as Okta does.
+		lq.Limit, lq.MaxPages = min(limit, 100), (limit+99)/100
+	}
+	if q.Failures {
+		lq.Result = "FAILURE"
+	}
+	return lq
+}
+
+// Recent returns the app's events since q.Since, newest first, following Link pages up
+// to q.Limit events.
+func Recent(ctx context.Context, c *okta.Client, q Query) ([]okta.LogEvent, error) {
+	events, err := c.Logs(ctx, q.okta(false))
+	if limit := max(q.Limit, 0); err == nil && limit > 0 && len(events) > limit {
+		events = events[:limit]
+	}
+	return events, err
+}
+
+// Follow polls for the app's new events every interval, oldest first, like tail -f,
+// until ctx ends (then it returns nil). Each poll asks only for what is newer than the
+// last event seen; events sharing its timestamp are told apart by uuid. When Okta
+// answered 429 during a poll, the interval doubles (up to a minute) so that following
+// never competes with the tool's other work for the org's rate limit.
+func Follow(ctx context.Context, c *okta.Client, q Query, interval time.Duration, emit func(okta.LogEvent)) error {
+	since := q.Since
+	seen := map[string]bool{}
+	for {
+		before := c.Stats().RateLimited
+		lq := q.okta(true)
+		lq.Since, lq.MaxPages = since, 10
+		events, err := c.Logs(ctx, lq)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		for _, e := range events {
+			if seen[e.UUID] {
+				continue
+			}
+			emit(e)
+			if e.Published.After(since) {
+				since, seen = e.Published, map[string]bool{}
+			}
+			seen[e.UUID] = true
+		}
+		if c.Stats().RateLimited > before && interval < time.Minute {
+			interval = min(2*interval, time.Minute)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(interval):
+		}
+	}
+}
