@@ -346,7 +346,7 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 		}
 		for _, args := range [][]string{{"plan", "-f", path, "--prune"}, {"status", "-f", path}, {"status", "--all"},
 			{"import", "--app-id", first}, {"logs", "-f", path, "--name", "saml-basic", "--failures", "--limit", "300"},
-			{"destroy", "-f", path, "--yes"}} {
+			{"doctor", "-f", path}, {"destroy", "-f", path, "--yes"}} {
 			if r := cli(t, envVars(env, nil), args...); r.code != exitcode.OK {
 				t.Fatalf("%v: exit %d\n%s", args, r.code, r.allOutput)
 			}
@@ -363,13 +363,14 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 	}
 	for _, must := range []string{"POST /api/v1/apps", "PUT /api/v1/apps/{id}", "GET /api/v1/apps", "POST /api/v1/apps/{id}/connections/default",
 		"GET /api/v1/apps/{id}/features", "PUT /api/v1/apps/{id}/features/USER_PROVISIONING", "PUT /api/v1/apps/{id}/groups/{id}", "GET /api/v1/logs",
-		"GET /api/v1/groups/{id}", "POST /api/v1/apps/{id}/lifecycle/deactivate", "DELETE /api/v1/apps/{id}", "GET /api/v1/apps/{id}/groups"} {
+		"GET /api/v1/groups/{id}", "POST /api/v1/apps/{id}/lifecycle/deactivate", "DELETE /api/v1/apps/{id}", "GET /api/v1/apps/{id}/groups",
+		"GET /.well-known/okta-organization", "GET /api/v1/users/me", "GET /api/v1/users/{id}/roles"} {
 		if !checked[must] {
 			t.Errorf("no %s request was validated (checked: %v)", must, checked)
 		}
 	}
 }
 
-var idSegment = regexp.MustCompile(`/(0oa|00g)[A-Za-z0-9]+`)
+var idSegment = regexp.MustCompile(`/(0oa|00g|00u)[A-Za-z0-9]+`)
 
 func routeOf(path string) string { return idSegment.ReplaceAllString(path, "/{id}") }

@@ -106,7 +106,7 @@ verifies it once done.`,
 	pf.StringVar(&f.orgURL, "org-url", "", "Okta org URL (overrides OKTA_CLIENT_ORGURL, the file's org.url and ~/.okta/okta.yaml)")
 	pf.BoolVar(&f.debug, "debug", false, "trace every Okta request (method, path, status; never headers or bodies) on stderr")
 	pf.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
-	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newTestCmd(f), newSimCmd(f), newConfigCmd(f), newVersionCmd(f))
+	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newConfigCmd(f), newVersionCmd(f))
 	return root
 }
 

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/doctor"
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/scim"
+)
+
+type doctorOptions struct {
+	file fileOptions
+}
+
+func newDoctorCmd(f *factory) *cobra.Command {
+	o := &doctorOptions{}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the org URL, the token and its permissions, and each integration's SCIM server",
+		Long: `doctor checks, one line each with a fix when it fails: the org URL is an Okta org and
+reachable (not an -admin URL); the token works; it may list apps, read groups, read the
+System Log and create apps (read with harmless requests; for creating apps, from the admin's
+roles); and for each integration in the file, that the SCIM base URL resolves, is not a
+private address, has a valid public TLS certificate and answers Okta's "Test API
+Credentials" request. Exit 0 when no check fails (warnings do not fail: e.g. a loopback
+SCIM server behind the local simulator).`,
+		Example: `  oktascim doctor
+  oktascim doctor -f oktascim.yaml --name acme -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDoctor(cmd, f, o) },
+	}
+	o.file.bind(cmd.Flags())
+	return cmd
+}
+
+func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
+	if err := f.checkOutput(); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	var file *config.File
+	var selected []config.Integration
+	// Without -f and without ./oktascim.yaml, only the org is checked.
+	if _, err := os.Stat(o.file.path); err == nil || cmd.Flags().Changed("file") {
+		var err error
+		if file, selected, err = f.loadFile(o.file, f.lookupEnv); err != nil {
+			return err
+		}
+		if err := f.maskSecrets(selected, false); err != nil {
+			return err
+		}
+	}
+	opts := doctor.Options{}
+	settings, warnings, err := config.ResolveOrg(config.OrgFlags{URL: f.orgURL}, file, config.ResolveOptions{LookupEnv: f.lookupEnv})
+	for _, w := range warnings {
+		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
+	}
+	opts.OrgURL, opts.OrgErr = settings.URL, err
+	if err == nil {
+		f.secrets.Add(settings.Token.Value())
+		s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base}
+		if f.debug {
+			s.Trace = f.io.ErrOut
+		}
+		opts.Client, opts.OrgErr = okta.NewClient(ctx, s)
+	}
+	for _, in := range selected {
+		t, err := scimTarget(in)
+		if err != nil {
+			return exitcode.With(exitcode.Invalid, err)
+		}
+		opts.SCIM = append(opts.SCIM, doctor.Target{Integration: in.Name, Target: t})
+	}
+	checks := doctor.Run(ctx, opts)
+	if f.output == "json" {
+		if err := writeDoctorJSON(f.io.Out, checks); err != nil {
+			return err
+		}
+	} else {
+		printDoctor(f.io.Out, checks)
+	}
+	if doctor.Failed(checks) {
+		return silent(exitcode.Failure)
+	}
+	return nil
+}
+
+// scimTarget is what the Test API Credentials request needs for an integration.
+func scimTarget(in config.Integration) (scim.Target, error) {
+	a := in.SCIM.Auth
+	creds := scim.Credentials{Method: scim.AuthMethod(a.Method), Username: a.Username}
+	for _, ref := range []struct {
+		ref *config.SecretRef
+		dst *string
+	}{{a.Token, &creds.Token}, {a.Password, &creds.Password}} {
+		if ref.ref == nil {
+			continue
+		}
+		s, err := ref.ref.Resolve()
+		if err != nil {
+			return scim.Target{}, fmt.Errorf("integration %s: %w", in.Name, err)
+		}
+		*ref.dst = s.Value()
+	}
+	return scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds}, nil
+}
+
+func counts(checks []doctor.Check) map[doctor.Status]int {
+	n := map[doctor.Status]int{}
+	for _, c := range checks {
+		n[c.Status]++
+	}
+	return n
+}
+
+func printDoctor(w io.Writer, checks []doctor.Check) {
+	width := 0
+	for _, c := range checks {
+		width = max(width, len(c.Name))
+	}
+	mark := map[doctor.Status]string{doctor.Pass: "PASS", doctor.Fail: "FAIL", doctor.Warn: "WARN", doctor.Skip: "SKIP"}
+	for _, c := range checks {
+		fmt.Fprintf(w, "%s  %-*s  %s\n", mark[c.Status], width, c.Name, c.Detail)
+		if c.Fix != "" && c.Status != doctor.Pass && c.Status != doctor.Skip {
+			fmt.Fprintf(w, "      %-*s  fix: %s\n", width, "", c.Fix)
+		}
+	}
+	n := counts(checks)
+	fmt.Fprintf(w, "doctor: %d passed, %d failed, %d warning(s), %d skipped\n", n[doctor.Pass], n[doctor.Fail], n[doctor.Warn], n[doctor.Skip])
+}
+
+func writeDoctorJSON(w io.Writer, checks []doctor.Check) error {
+	n := counts(checks)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(struct {
+		Version  int            `json:"version"`
+		Command  string         `json:"command"`
+		Checks   []doctor.Check `json:"checks"`
+		Passed   int            `json:"passed"`
+		Failed   int            `json:"failed"`
+		Warnings int            `json:"warnings"`
+		Skipped  int            `json:"skipped"`
+	}{reportVersion, "doctor", checks, n[doctor.Pass], n[doctor.Fail], n[doctor.Warn], n[doctor.Skip]})
+}
