@@ -29,6 +29,16 @@ type Settings struct {
 	Timeout time.Duration
 	// MaxRateLimitWaits bounds how many 429s in a row one request waits out; 0 means 5.
 	MaxRateLimitWaits int
+	// RateShare is the part of each rate-limit window the tool may use, leaving the
+	// rest to other clients of the org; 0 means DefaultRateShare.
+	RateShare float64
+	// MaxConcurrent caps requests in flight; 0 means DefaultMaxConcurrent.
+	MaxConcurrent int
+	// MaxRetries bounds retries of a safe request after a 5xx, a reset or a timeout;
+	// 0 means 4, negative means none.
+	MaxRetries int
+	// RetryBase is the first backoff (doubling, jittered); 0 means 250 ms.
+	RetryBase time.Duration
 }
 
 // Client is a thin, typed layer over the Okta SDK.
@@ -59,20 +69,14 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 	if s.Token == "" {
 		return nil, fmt.Errorf("no Okta API token")
 	}
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	waits := s.MaxRateLimitWaits
-	if waits == 0 {
-		waits = 5
-	}
 	base := s.Base
 	if base == nil {
 		base = &http.Transport{Proxy: http.ProxyFromEnvironment, IdleConnTimeout: 30 * time.Second, MaxIdleConnsPerHost: 16}
 	}
-	tr := &transport{base: base, trace: s.Trace, maxWaits: waits}
-	hc := &http.Client{Transport: tr, Timeout: timeout,
+	tr := newTransport(base, s)
+	// The transport bounds each attempt; a client-wide timeout would also cut off
+	// the waits for a rate-limit window.
+	hc := &http.Client{Transport: tr,
 		// Okta does not redirect API calls; following one could leak the token elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	_, c, err := sdk.NewClient(ctx,
@@ -91,6 +95,31 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 		return nil, fmt.Errorf("okta client: %s", strings.ReplaceAll(err.Error(), s.Token, "(sensitive)"))
 	}
 	return &Client{sdk: c, orgURL: orgURL, transport: tr}, nil
+}
+
+// newTransport applies the settings' defaults.
+func newTransport(base http.RoundTripper, s Settings) *transport {
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	waits := s.MaxRateLimitWaits
+	if waits == 0 {
+		waits = 5
+	}
+	retries := s.MaxRetries
+	switch {
+	case retries == 0:
+		retries = 4
+	case retries < 0:
+		retries = 0
+	}
+	retryBase := s.RetryBase
+	if retryBase == 0 {
+		retryBase = 250 * time.Millisecond
+	}
+	return &transport{base: base, gov: newGovernor(s.RateShare, s.MaxConcurrent), trace: s.Trace, maxWaits: waits,
+		maxRetries: retries, retryBase: retryBase, timeout: timeout}
 }
 
 // OrgURL is the org's base URL without a trailing slash.

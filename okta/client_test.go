@@ -118,7 +118,7 @@ func TestTransportWaitsOut429(t *testing.T) {
 	// One request per minute-bucket would make the test slow; instead a tiny handler
 	// answers 429 once with a reset one second away, then 200.
 	calls := 0
-	tr := &transport{base: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	tr := newTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		calls++
 		h := http.Header{}
 		h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
@@ -128,7 +128,7 @@ func TestTransportWaitsOut429(t *testing.T) {
 			status = http.StatusTooManyRequests
 		}
 		return &http.Response{StatusCode: status, Header: h, Body: http.NoBody, Request: r}, nil
-	}), maxWaits: 3}
+	}), Settings{MaxRateLimitWaits: 3})
 	req, _ := http.NewRequest("GET", "http://127.0.0.1/api/v1/apps", nil)
 	resp, err := tr.RoundTrip(req)
 	if err != nil || resp.StatusCode != 200 || calls != 2 {

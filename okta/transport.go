@@ -1,12 +1,19 @@
 package okta
 
 import (
+	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -15,28 +22,63 @@ type Stats struct {
 	Requests    int64
 	Writes      int64 // POST, PUT, PATCH, DELETE
 	RateLimited int64 // 429 answers received
+	Retries     int64 // requests sent again after a 5xx, a reset or a timeout
+	// Held is the time requests spent held back by the governor (summed).
+	Held time.Duration
 }
 
-// transport accounts for requests, waits out 429s until the advertised reset,
-// bounds response bodies, and traces without headers or bodies.
+// transport paces requests through the governor, retries what is safe to retry,
+// waits out 429s until the advertised reset, bounds response bodies and answer times,
+// and traces without headers or bodies.
 type transport struct {
-	base     http.RoundTripper
-	trace    io.Writer
-	traceMu  sync.Mutex
-	maxWaits int
+	base       http.RoundTripper
+	gov        *governor
+	trace      io.Writer
+	traceMu    sync.Mutex
+	maxWaits   int
+	maxRetries int
+	retryBase  time.Duration
+	timeout    time.Duration // per attempt: headers and body
 
-	requests, writes, limited atomic.Int64
+	requests, writes, limited, retries, held atomic.Int64
 }
 
 func (t *transport) stats() Stats {
-	return Stats{Requests: t.requests.Load(), Writes: t.writes.Load(), RateLimited: t.limited.Load()}
+	return Stats{Requests: t.requests.Load(), Writes: t.writes.Load(), RateLimited: t.limited.Load(), Retries: t.retries.Load(), Held: time.Duration(t.held.Load())}
 }
 
 // maxBody bounds what the tool reads from Okta: a hostile or broken answer must not
 // exhaust memory. Real Okta pages are far smaller (200 apps ≈ 1 MB).
 const maxBody = 32 << 20
 
+// idempotent reports whether sending req twice has the effect of sending it once.
+// Creating an app is not: apply looks for the app's stamp before creating again.
+func idempotent(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	case http.MethodPost:
+		p := req.URL.Path
+		return strings.Contains(p, "/lifecycle/") || strings.HasSuffix(p, "/connections/default")
+	}
+	return false
+}
+
+// transient reports a network failure worth another try (a reset, EOF, a timeout),
+// not one that will stay (refused, unknown host, a bad certificate).
+func transient(err error) bool {
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &dns), errors.As(err, &cert), errors.Is(err, syscall.ECONNREFUSED):
+		return false
+	}
+	return true
+}
+
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	key := bucketKey(req.Method, req.URL.Path)
+	waits := 0
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 && req.Body != nil && req.GetBody != nil {
 			body, err := req.GetBody()
@@ -45,36 +87,95 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			req.Body = body
 		}
+		release, held, err := t.gov.acquire(req.Context(), key)
+		if err != nil {
+			return nil, err
+		}
+		if held > 0 {
+			t.held.Add(int64(held))
+			t.tracef("%s %s held %s for the rate-limit window to reset", req.Method, req.URL.Path, held.Round(time.Millisecond))
+		}
 		start := time.Now()
 		t.requests.Add(1)
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			t.writes.Add(1)
 		}
-		resp, err := t.base.RoundTrip(req)
+		// Each attempt gets the whole timeout for its headers and body; a hang is
+		// cut off and, when safe, tried again.
+		ctx, cancel := context.WithCancel(req.Context())
+		timer := time.AfterFunc(t.timeout, cancel)
+		resp, err := t.base.RoundTrip(req.WithContext(ctx))
 		if err != nil {
-			t.tracef("%s %s → error after %s", req.Method, req.URL.RequestURI(), time.Since(start).Round(time.Millisecond))
+			timedOut := !timer.Stop() && req.Context().Err() == nil
+			cancel()
+			release(nil)
+			if timedOut {
+				err = fmt.Errorf("no answer within %s", t.timeout)
+			}
+			t.tracef("%s %s → error after %s: %v", req.Method, req.URL.RequestURI(), time.Since(start).Round(time.Millisecond), err)
+			if req.Context().Err() != nil {
+				return nil, req.Context().Err()
+			}
+			if idempotent(req) && attempt < t.maxRetries && transient(err) {
+				t.retries.Add(1)
+				if !t.sleep(req.Context(), t.backoff(attempt)) {
+					return nil, req.Context().Err()
+				}
+				continue
+			}
 			return nil, err
 		}
+		release(resp)
 		t.tracef("%s %s → %d in %s (rate limit remaining %s of %s)", req.Method, req.URL.RequestURI(), resp.StatusCode,
 			time.Since(start).Round(time.Millisecond), resp.Header.Get("X-Rate-Limit-Remaining"), resp.Header.Get("X-Rate-Limit-Limit"))
-		resp.Body = &limitedBody{ReadCloser: resp.Body, left: maxBody}
-		if resp.StatusCode != http.StatusTooManyRequests || attempt >= t.maxWaits {
-			if resp.StatusCode == http.StatusTooManyRequests {
-				t.limited.Add(1)
+		resp.Body = &limitedBody{ReadCloser: resp.Body, left: maxBody, done: func() { timer.Stop(); cancel() }}
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
+			t.limited.Add(1)
+			if waits >= t.maxWaits {
+				return resp, nil
 			}
+			waits++
+			wait := resetWait(resp.Header, time.Now())
+			drain(resp)
+			t.tracef("rate limited: waiting %s for the window to reset", wait.Round(time.Millisecond))
+			if !t.sleep(req.Context(), wait) {
+				return nil, req.Context().Err()
+			}
+			attempt-- // a 429 is not a failed attempt: the request was refused, not lost
+		case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && idempotent(req) && attempt < t.maxRetries:
+			t.retries.Add(1)
+			drain(resp)
+			if !t.sleep(req.Context(), t.backoff(attempt)) {
+				return nil, req.Context().Err()
+			}
+		default:
 			return resp, nil
 		}
-		t.limited.Add(1)
-		wait := resetWait(resp.Header, time.Now())
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-		t.tracef("rate limited: waiting %s for the window to reset", wait.Round(time.Millisecond))
-		select {
-		case <-req.Context().Done():
-			return nil, req.Context().Err()
-		case <-time.After(wait):
-		}
 	}
+}
+
+// backoff is the jittered exponential wait before retry attempt+1.
+func (t *transport) backoff(attempt int) time.Duration {
+	d := t.retryBase << attempt
+	if d > 5*time.Second || d <= 0 {
+		d = 5 * time.Second
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func (t *transport) sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
 }
 
 // resetWait is how long to wait after a 429: until X-Rate-Limit-Reset (epoch seconds,
@@ -110,6 +211,15 @@ func (t *transport) tracef(format string, args ...any) {
 type limitedBody struct {
 	io.ReadCloser
 	left int64
+	done func() // ends the attempt's timeout
+}
+
+func (b *limitedBody) Close() error {
+	err := b.ReadCloser.Close()
+	if b.done != nil {
+		b.done()
+	}
+	return err
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
