@@ -2,7 +2,9 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
@@ -18,7 +20,7 @@ func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 	}
 	c := r.opts.Client
 	if m.App == nil {
-		created, err := c.CreateApp(ctx, want)
+		created, err := r.createApp(ctx, want, ir.in.Name)
 		if err != nil {
 			r.fail(ir, StepApp, err, "")
 			return false
@@ -83,4 +85,47 @@ func (r *runner) verifyApp(ctx context.Context, ir *integrationRun, want okta.Ap
 		return got, false
 	}
 	return got, true
+}
+
+// createApp creates the app. A create is never repeated blindly: when Okta's answer
+// is lost (a reset, a timeout, a 5xx), the app may exist all the same, so the tool
+// lists the template's apps again and looks for the stamp before creating again.
+func (r *runner) createApp(ctx context.Context, want okta.AppSpec, name string) (okta.App, error) {
+	c := r.opts.Client
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		created, err := c.CreateApp(ctx, want)
+		if err == nil {
+			return created, nil
+		}
+		if !uncertain(err) || ctx.Err() != nil {
+			return okta.App{}, err
+		}
+		lastErr = err
+		select {
+		case <-ctx.Done():
+			return okta.App{}, ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 500 * time.Millisecond):
+		}
+		apps, err := c.ListAppsByName(ctx, want.Name)
+		if err != nil {
+			return okta.App{}, fmt.Errorf("%w; then listing %s apps to look for it: %v", lastErr, want.Name, err)
+		}
+		for _, a := range apps {
+			if n, ok := okta.StampedName(a.AdminNote); ok && n == name {
+				return a, nil
+			}
+		}
+	}
+	return okta.App{}, fmt.Errorf("%w (tried 3 times; no app with the stamp [oktascim:%s] exists)", lastErr, name)
+}
+
+// uncertain reports an error after which a create may or may not have happened: no
+// answer, or a server error. A 4xx answer means Okta refused it.
+func uncertain(err error) bool {
+	var ae *okta.APIError
+	if errors.As(err, &ae) && ae.Status != 0 {
+		return ae.Status >= 500
+	}
+	return !errors.Is(err, context.Canceled)
 }

@@ -50,52 +50,50 @@ func (s *Session) Destroy(ctx context.Context, targets []plan.AppRef) Result {
 // deleteApps deactivates and deletes apps, each re-read first so an app that lost
 // its stamp since it was listed is left alone, and re-read after to verify it is gone.
 func (r *runner) deleteApps(ctx context.Context, apps []plan.AppRef, why string) int {
-	c := r.opts.Client
-	codes := []int{exitcode.OK}
-	for _, ref := range apps {
-		if ctx.Err() != nil {
-			return exitcode.Worst(append(codes, exitcode.Interrupted)...)
-		}
-		ir := &integrationRun{in: configNamed(ref.Integration), app: okta.App{ID: ref.ID}}
-		app, err := c.GetApp(ctx, ref.ID)
-		if okta.IsNotFound(err) {
-			r.report(Event{Integration: ref.Integration, Step: StepDelete, Outcome: Unchanged, AppID: ref.ID, Detail: "already gone"})
-			continue
-		}
-		if err != nil {
-			r.fail(ir, StepDelete, err, "")
-			codes = append(codes, ir.code)
-			continue
-		}
-		if stamp, ok := okta.StampedName(app.AdminNote); !ok || stamp != ref.Integration {
-			r.fail(ir, StepDelete, fmt.Errorf("app %s no longer carries the stamp [oktascim:%s]; left untouched", ref.ID, ref.Integration), "")
-			codes = append(codes, ir.code)
-			continue
-		}
-		if app.Status == "ACTIVE" {
-			if err := c.DeactivateApp(ctx, app.ID); err != nil {
-				r.fail(ir, StepDelete, err, "")
-				codes = append(codes, ir.code)
-				continue
-			}
-		}
-		if err := c.DeleteApp(ctx, app.ID); err != nil {
-			r.fail(ir, StepDelete, err, "")
-			codes = append(codes, ir.code)
-			continue
-		}
-		if _, err := c.GetApp(ctx, app.ID); !okta.IsNotFound(err) {
-			r.fail(ir, StepDelete, fmt.Errorf("app %s is still readable after deleting it", app.ID), "")
-			codes = append(codes, ir.code)
-			continue
-		}
-		detail := "deactivated and deleted " + describeApp(app) + "; verified gone"
-		if why != "" {
-			detail += " — " + why
-		}
-		r.report(Event{Integration: ref.Integration, Step: StepDelete, Outcome: Done, AppID: app.ID, Detail: detail})
+	codes := make([]int, len(apps))
+	notStarted := r.each(ctx, len(apps), func(i int) { codes[i] = r.deleteApp(ctx, apps[i], why) })
+	for _, i := range notStarted {
+		codes[i] = exitcode.Interrupted
 	}
 	return exitcode.Worst(codes...)
+}
+
+func (r *runner) deleteApp(ctx context.Context, ref plan.AppRef, why string) int {
+	c := r.opts.Client
+	ir := &integrationRun{in: configNamed(ref.Integration), app: okta.App{ID: ref.ID}}
+	app, err := c.GetApp(ctx, ref.ID)
+	if okta.IsNotFound(err) {
+		r.report(Event{Integration: ref.Integration, Step: StepDelete, Outcome: Unchanged, AppID: ref.ID, Detail: "already gone"})
+		return exitcode.OK
+	}
+	if err != nil {
+		r.fail(ir, StepDelete, err, "")
+		return ir.code
+	}
+	if stamp, ok := okta.StampedName(app.AdminNote); !ok || stamp != ref.Integration {
+		r.fail(ir, StepDelete, fmt.Errorf("app %s no longer carries the stamp [oktascim:%s]; left untouched", ref.ID, ref.Integration), "")
+		return ir.code
+	}
+	if app.Status == "ACTIVE" {
+		if err := c.DeactivateApp(ctx, app.ID); err != nil {
+			r.fail(ir, StepDelete, err, "")
+			return ir.code
+		}
+	}
+	if err := c.DeleteApp(ctx, app.ID); err != nil {
+		r.fail(ir, StepDelete, err, "")
+		return ir.code
+	}
+	if _, err := c.GetApp(ctx, app.ID); !okta.IsNotFound(err) {
+		r.fail(ir, StepDelete, fmt.Errorf("app %s is still readable after deleting it", app.ID), "")
+		return ir.code
+	}
+	detail := "deactivated and deleted " + describeApp(app) + "; verified gone"
+	if why != "" {
+		detail += " — " + why
+	}
+	r.report(Event{Integration: ref.Integration, Step: StepDelete, Outcome: Done, AppID: app.ID, Detail: detail})
+	return exitcode.OK
 }
 
 // configNamed stands for an integration known only by name (an app being deleted).

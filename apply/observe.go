@@ -19,40 +19,18 @@ type groupLookup struct {
 
 // findGroup looks a group up by exact name, once per run.
 func (r *runner) findGroup(ctx context.Context, name string) (groupLookup, error) {
-	r.mu.Lock()
-	g, ok := r.groups[name]
-	r.mu.Unlock()
-	if ok {
-		return g, nil
-	}
-	one, matches, err := r.opts.Client.FindGroup(ctx, name)
-	if err != nil {
-		return groupLookup{}, err
-	}
-	g = groupLookup{id: one.ID, count: len(matches)}
-	r.mu.Lock()
-	r.groups[name] = g
-	r.groupNames[one.ID] = name
-	r.mu.Unlock()
-	return g, nil
+	return r.groups.get(name, func() (groupLookup, error) {
+		one, matches, err := r.opts.Client.FindGroup(ctx, name)
+		return groupLookup{id: one.ID, count: len(matches)}, err
+	})
 }
 
 // groupName names a group by id (for assignments the file does not declare).
 func (r *runner) groupName(ctx context.Context, id string) (string, error) {
-	r.mu.Lock()
-	name, ok := r.groupNames[id]
-	r.mu.Unlock()
-	if ok {
-		return name, nil
-	}
-	g, err := r.opts.Client.GetGroup(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	r.mu.Lock()
-	r.groupNames[id] = g.Name
-	r.mu.Unlock()
-	return g.Name, nil
+	return r.groupNames.get(id, func() (string, error) {
+		g, err := r.opts.Client.GetGroup(ctx, id)
+		return g.Name, err
+	})
 }
 
 func (g groupLookup) problem(name string) error {
@@ -129,13 +107,24 @@ func problemText(g groupLookup) string {
 
 // Plan reads the org and says what apply would do, writing nothing.
 func (r *runner) plan(ctx context.Context) (plan.Plan, error) {
-	p := plan.Plan{Integrations: []plan.Integration{}}
-	for _, in := range r.opts.Integrations {
-		obs, err := r.observe(ctx, in)
+	ins := r.opts.Integrations
+	p := plan.Plan{Integrations: make([]plan.Integration, len(ins))}
+	errs := make([]error, len(ins))
+	notStarted := r.each(ctx, len(ins), func(i int) {
+		obs, err := r.observe(ctx, ins[i])
 		if err != nil {
-			return p, fmt.Errorf("integration %s: %w", in.Name, err)
+			errs[i] = fmt.Errorf("integration %s: %w", ins[i].Name, err)
+			return
 		}
-		p.Integrations = append(p.Integrations, plan.Compute(in, obs, r.opts.Prune))
+		p.Integrations[i] = plan.Compute(ins[i], obs, r.opts.Prune)
+	})
+	if len(notStarted) > 0 {
+		return p, ctx.Err()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return p, err
+		}
 	}
 	if r.opts.Prune {
 		orphans, err := r.orphans(ctx)

@@ -23,9 +23,9 @@ type runner struct {
 	events []Event
 	// apps caches the org's apps per catalog name, listed once per run; groups and
 	// groupNames cache group lookups by name and by id.
-	apps       map[string][]okta.App
-	groups     map[string]groupLookup
-	groupNames map[string]string
+	apps       onceCache[[]okta.App]
+	groups     onceCache[groupLookup]
+	groupNames onceCache[string]
 }
 
 // integrationRun is the state of one integration as its steps go.
@@ -55,18 +55,24 @@ func Run(ctx context.Context, opts Options) Result { return NewSession(opts).App
 // then deletes the stamped apps the file no longer names.
 func (s *Session) Apply(ctx context.Context) Result {
 	r := s.r
-	codes := []int{}
-	for _, in := range r.opts.Integrations {
-		if ctx.Err() != nil {
-			codes = append(codes, exitcode.Interrupted)
-			break
+	ins := r.opts.Integrations
+	codes := make([]int, len(ins))
+	notStarted := r.each(ctx, len(ins), func(i int) {
+		codes[i] = r.applyOne(ctx, ins[i])
+		if r.opts.Finished != nil {
+			r.opts.Finished(ins[i].Name, codes[i])
 		}
-		codes = append(codes, r.applyOne(ctx, in))
+	})
+	res := Result{}
+	for _, i := range notStarted {
+		codes[i] = exitcode.Interrupted
+		res.NotStarted = append(res.NotStarted, ins[i].Name)
 	}
 	if r.opts.Prune && ctx.Err() == nil {
 		codes = append(codes, r.pruneApps(ctx))
 	}
-	return Result{Events: r.events, Code: exitcode.Worst(codes...)}
+	res.Events, res.Code = r.events, exitcode.Worst(codes...)
+	return res
 }
 
 // Test runs only the connection test for every integration.
@@ -75,18 +81,22 @@ func Test(ctx context.Context, opts Options) Result { return NewSession(opts).Te
 // Test runs only the connection test for every integration.
 func (s *Session) Test(ctx context.Context) Result {
 	r := s.r
-	opts := r.opts
-	codes := []int{}
-	for _, in := range opts.Integrations {
-		ir := &integrationRun{in: in}
-		if !r.resolveCredentials(ir) || !r.findExisting(ctx, ir) {
-			codes = append(codes, ir.code)
-			continue
+	ins := r.opts.Integrations
+	codes := make([]int, len(ins))
+	notStarted := r.each(ctx, len(ins), func(i int) {
+		ir := &integrationRun{in: ins[i]}
+		if r.resolveCredentials(ir) && r.findExisting(ctx, ir) {
+			r.test(ctx, ir)
 		}
-		r.test(ctx, ir)
-		codes = append(codes, ir.code)
+		codes[i] = ir.code
+	})
+	res := Result{}
+	for _, i := range notStarted {
+		codes[i] = exitcode.Interrupted
+		res.NotStarted = append(res.NotStarted, ins[i].Name)
 	}
-	return Result{Events: r.events, Code: exitcode.Worst(codes...)}
+	res.Events, res.Code = r.events, exitcode.Worst(codes...)
+	return res
 }
 
 func newRunner(opts Options) *runner {
@@ -102,13 +112,15 @@ func newRunner(opts Options) *runner {
 	if opts.SCIMClient == nil {
 		opts.SCIMClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = DefaultParallelism
+	}
 	if opts.AllIntegrations == nil {
 		opts.AllIntegrations = opts.Integrations
 	}
 	// System Log timestamps have millisecond precision and the org's clock may lag;
 	// look a little before the run began.
-	return &runner{opts: opts, start: opts.Now().Add(-2 * time.Second), apps: map[string][]okta.App{},
-		groups: map[string]groupLookup{}, groupNames: map[string]string{}}
+	return &runner{opts: opts, start: opts.Now().Add(-2 * time.Second)}
 }
 
 func (r *runner) report(e Event) {
@@ -170,20 +182,7 @@ func (r *runner) applyOne(ctx context.Context, in config.Integration) int {
 
 // appsNamed lists (once per run) the apps of one catalog name.
 func (r *runner) appsNamed(ctx context.Context, name string) ([]okta.App, error) {
-	r.mu.Lock()
-	apps, ok := r.apps[name]
-	r.mu.Unlock()
-	if ok {
-		return apps, nil
-	}
-	apps, err := r.opts.Client.ListAppsByName(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	r.apps[name] = apps
-	r.mu.Unlock()
-	return apps, nil
+	return r.apps.get(name, func() ([]okta.App, error) { return r.opts.Client.ListAppsByName(ctx, name) })
 }
 
 // match finds the app the integration manages (or would adopt) among the apps of

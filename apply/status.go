@@ -59,14 +59,24 @@ func (s *Session) Status(ctx context.Context) ([]StatusRow, error) {
 			row.Detail = append(row.Detail, c.String())
 		}
 		row.Detail = append(row.Detail, in.Manual...)
-		if in.AppID != "" {
-			if row.LastTest, err = s.r.lastTest(ctx, in.AppID); err != nil {
-				return nil, err
-			}
-		}
 		rows = append(rows, row)
 	}
-	return rows, nil
+	return rows, s.r.lastTests(ctx, rows)
+}
+
+// lastTests fills each row's last connection test, reading the System Log per app in
+// parallel.
+func (r *runner) lastTests(ctx context.Context, rows []StatusRow) error {
+	errs := make([]error, len(rows))
+	notStarted := r.each(ctx, len(rows), func(i int) {
+		if rows[i].AppID != "" {
+			rows[i].LastTest, errs[i] = r.lastTest(ctx, rows[i].AppID)
+		}
+	})
+	if len(notStarted) > 0 {
+		return ctx.Err()
+	}
+	return errors.Join(errs...)
 }
 
 // StatusAll lists every app in the org that carries an oktascim stamp.
@@ -82,19 +92,21 @@ func (s *Session) StatusAll(ctx context.Context) ([]StatusRow, error) {
 		if !ok {
 			continue
 		}
-		row := StatusRow{Integration: name, AppID: a.ID, Label: a.Label, AppName: a.Name, Status: a.Status, SignOnMode: a.SignOnMode,
-			Provisioning: "on", Drift: "unknown", Detail: []string{"no file to compare with"}}
-		if _, err := c.Features(ctx, a.ID); errors.Is(err, okta.ErrProvisioningOff) {
-			row.Provisioning = "off"
-		} else if err != nil {
-			return nil, err
-		}
-		if row.LastTest, err = s.r.lastTest(ctx, a.ID); err != nil {
-			return nil, err
-		}
-		rows = append(rows, row)
+		rows = append(rows, StatusRow{Integration: name, AppID: a.ID, Label: a.Label, AppName: a.Name, Status: a.Status, SignOnMode: a.SignOnMode,
+			Provisioning: "on", Drift: "unknown", Detail: []string{"no file to compare with"}})
 	}
-	return rows, nil
+	errs := make([]error, len(rows))
+	s.r.each(ctx, len(rows), func(i int) {
+		if _, err := c.Features(ctx, rows[i].AppID); errors.Is(err, okta.ErrProvisioningOff) {
+			rows[i].Provisioning = "off"
+		} else if err != nil {
+			errs[i] = err
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return rows, s.r.lastTests(ctx, rows)
 }
 
 // lastTest is the newest provisioning-credential event on the app in the System Log.

@@ -108,6 +108,11 @@ type Options struct {
 	// Prune removes what the file does not name: group assignments of its apps, and
 	// apps stamped by oktascim whose integration is no longer in AllIntegrations.
 	Prune bool
+	// Parallelism is how many integrations are worked on at once (each one's steps
+	// stay in order); 0 → DefaultParallelism.
+	Parallelism int
+	// Finished is told when an integration's last step is done, with its exit code.
+	Finished func(name string, code int)
 	// AllIntegrations is the whole file (Integrations may be a --name selection); it
 	// decides which stamped apps are orphans. nil → Integrations.
 	AllIntegrations []config.Integration
@@ -117,4 +122,6 @@ type Options struct {
 type Result struct {
 	Events []Event `json:"events"`
 	Code   int     `json:"exitCode"`
+	// NotStarted are the integrations an interruption kept from starting.
+	NotStarted []string `json:"notStarted,omitempty"`
 }

@@ -52,7 +52,11 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 	}
 	defer t.close()
 	p := newStepPrinter(f.io.Out, f.output == "json", names(t.selected))
+	if f.io.IsTTY {
+		p.withProgress(f.io.ErrOut)
+	}
 	opts := t.options(p.Step)
+	opts.Finished = p.Finished
 	opts.Wait, opts.WaitTimeout, opts.PollInterval, opts.Prune = o.wait, o.waitTimeout, o.pollInterval, o.prune
 	ctx := cmd.Context()
 	session := apply.NewSession(opts)

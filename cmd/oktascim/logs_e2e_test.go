@@ -32,6 +32,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// cliBackground runs the cobra root until ctx ends (Ctrl-C); done receives the exit code.
+func cliBackground(ctx context.Context, vars map[string]string, args ...string) (out, errOut *syncBuffer, done chan int) {
+	out, errOut, done = &syncBuffer{}, &syncBuffer{}, make(chan int, 1)
+	go func() {
+		lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+		done <- run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}, lookup)
+	}()
+	return out, errOut, done
+}
+
 // TestLogsPagesNewestFirstWithHints: more events than one page, newest first, only the
 // app's own, a hint under each known failure; --failures and -o json.
 func TestLogsPagesNewestFirstWithHints(t *testing.T) {
@@ -122,12 +132,7 @@ func TestLogsFollow(t *testing.T) {
 	vars := envVars(env, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan int)
-	go func() {
-		lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
-		done <- run(ctx, []string{"logs", "-f", path, "--failures", "--follow", "--interval", "20ms"}, &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}, lookup)
-	}()
+	out, errOut, done := cliBackground(ctx, vars, "logs", "-f", path, "--failures", "--follow", "--interval", "20ms")
 	waitFor := func(s string) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/internal/exitcode"
@@ -15,11 +16,19 @@ import (
 const reportVersion = 1
 
 // stepPrinter prints each step as it completes: one line per step in text mode, with
-// manual steps spelled out below it; nothing until the end in JSON mode.
+// manual steps spelled out below it; nothing until the end in JSON mode. Integrations
+// run concurrently, so lines come in order of completion, each prefixed by its
+// integration; a block (a manual step) is never interleaved with another.
 type stepPrinter struct {
 	w     io.Writer
 	json  bool
 	width int
+
+	mu       sync.Mutex
+	progress io.Writer // a terminal for the progress line, or nil
+	total    int
+	finished []string // in order of completion
+	failed   map[string]bool
 }
 
 func newStepPrinter(w io.Writer, jsonOut bool, names []string) *stepPrinter {
@@ -29,18 +38,62 @@ func newStepPrinter(w io.Writer, jsonOut bool, names []string) *stepPrinter {
 			width = len(n)
 		}
 	}
-	return &stepPrinter{w: w, json: jsonOut, width: width}
+	return &stepPrinter{w: w, json: jsonOut, width: width, total: len(names), failed: map[string]bool{}}
+}
+
+// withProgress draws a progress line on a terminal (stderr), below the results.
+func (p *stepPrinter) withProgress(tty io.Writer) *stepPrinter {
+	if !p.json && p.total > 1 {
+		p.progress = tty
+	}
+	return p
+}
+
+// Finished counts an integration as done (apply.Options.Finished).
+func (p *stepPrinter) Finished(name string, code int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finished = append(p.finished, name)
+	if code != exitcode.OK {
+		p.failed[name] = true
+	}
+	p.drawProgress()
+}
+
+func (p *stepPrinter) drawProgress() {
+	if p.progress == nil {
+		return
+	}
+	const width = 30
+	done := len(p.finished) * width / p.total
+	fmt.Fprintf(p.progress, "\r\033[K[%s%s] %d/%d integrations", strings.Repeat("#", done), strings.Repeat(".", width-done), len(p.finished), p.total)
+	flush(p.progress)
+}
+
+func (p *stepPrinter) clearProgress() {
+	if p.progress != nil {
+		fmt.Fprint(p.progress, "\r\033[K")
+		flush(p.progress)
+	}
+}
+
+func flush(w io.Writer) {
+	if f, ok := w.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
 }
 
 func (p *stepPrinter) Step(e apply.Event) {
 	if p.json {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearProgress()
+	defer p.drawProgress()
+	defer flush(p.w)
 	fmt.Fprintf(p.w, "%-*s  %-12s  %-9s  %s\n", p.width, e.Integration, e.Step, e.Outcome, e.Detail)
 	indent := strings.Repeat(" ", p.width+2)
-	for _, c := range e.Changes {
-		_ = c // the detail already summarizes the changes
-	}
 	if e.Manual != nil {
 		p.manual(indent, e.Manual)
 	}
@@ -96,8 +149,30 @@ func (p *stepPrinter) summary(command string, res apply.Result, integrations int
 	if command == "destroy" {
 		noun = "app(s)"
 	}
+	p.mu.Lock()
+	p.clearProgress()
+	p.progress = nil
+	p.mu.Unlock()
+	if res.Code == exitcode.Interrupted {
+		var ok, stopped []string
+		for _, n := range p.finished {
+			if p.failed[n] {
+				stopped = append(stopped, n)
+			} else {
+				ok = append(ok, n)
+			}
+		}
+		fmt.Fprintf(p.w, "interrupted: done: %s; stopped in flight: %s; not started: %s\n", listOrNone(ok), listOrNone(stopped), listOrNone(res.NotStarted))
+	}
 	fmt.Fprintf(p.w, "%s: %d %s: %s (exit %d)\n", command, integrations, noun, resultWord(res.Code), res.Code)
 	return nil
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 func resultWord(code int) string {

@@ -9,9 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/redact"
+	"github.com/oktascim/oktascim/okta"
 )
 
 // IOStreams are the process's streams, injected so tests capture output.
@@ -31,9 +33,11 @@ type factory struct {
 	// base is the HTTP transport under the Okta client (tests may inject one).
 	base http.RoundTripper
 
-	orgURL string
-	debug  bool
-	output string
+	orgURL      string
+	debug       bool
+	output      string
+	parallelism int
+	rateShare   float64
 }
 
 // run executes one command line and returns the exit code.
@@ -106,13 +110,20 @@ verifies it once done.`,
 	pf.StringVar(&f.orgURL, "org-url", "", "Okta org URL (overrides OKTA_CLIENT_ORGURL, the file's org.url and ~/.okta/okta.yaml)")
 	pf.BoolVar(&f.debug, "debug", false, "trace every Okta request (method, path, status; never headers or bodies) on stderr")
 	pf.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	pf.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "integrations worked on at once (each one's steps stay in order)")
+	pf.Float64Var(&f.rateShare, "rate-share", okta.DefaultRateShare, "share of each Okta rate-limit window the tool may use; the rest is left to other clients of the org")
 	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newConfigCmd(f), newVersionCmd(f))
 	return root
 }
 
 func (f *factory) checkOutput() error {
-	if f.output != "text" && f.output != "json" {
+	switch {
+	case f.output != "text" && f.output != "json":
 		return usageError{fmt.Errorf("--output must be text or json, not %q", f.output)}
+	case f.parallelism < 1 || f.parallelism > 64:
+		return usageError{fmt.Errorf("--parallelism must be between 1 and 64, not %d", f.parallelism)}
+	case f.rateShare <= 0 || f.rateShare > 1:
+		return usageError{fmt.Errorf("--rate-share must be more than 0 and at most 1, not %g", f.rateShare)}
 	}
 	return nil
 }

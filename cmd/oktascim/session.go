@@ -89,7 +89,7 @@ func (f *factory) connect(ctx context.Context, file *config.File, lookup func(st
 		return nil, exitcode.With(exitcode.Invalid, err)
 	}
 	f.secrets.Add(settings.Token.Value())
-	s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base}
+	s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base, RateShare: f.rateShare}
 	if f.debug {
 		s.Trace = f.io.ErrOut
 	}
@@ -108,6 +108,7 @@ type target struct {
 	client      *okta.Client
 	orgURL      string
 	showSecrets bool
+	parallelism int
 	manual      apply.ManualHandler
 	close       func()
 }
@@ -142,13 +143,13 @@ func (f *factory) open(ctx context.Context, fo fileOptions, so simOptions, showS
 	if err != nil {
 		return fail(err)
 	}
-	t.file, t.selected, t.client, t.orgURL = file, selected, client, client.OrgURL()
+	t.file, t.selected, t.client, t.orgURL, t.parallelism = file, selected, client, client.OrgURL(), f.parallelism
 	return t, nil
 }
 
 // options are the apply options for the target; report may be nil.
 func (t *target) options(report func(apply.Event)) apply.Options {
-	return apply.Options{Client: t.client, Integrations: t.selected, AllIntegrations: t.file.Integrations, Report: report, Manual: t.manual, ShowSecrets: t.showSecrets}
+	return apply.Options{Client: t.client, Integrations: t.selected, AllIntegrations: t.file.Integrations, Report: report, Manual: t.manual, ShowSecrets: t.showSecrets, Parallelism: t.parallelism}
 }
 
 // simOptions are the flags that run a command against the built-in stand-ins.

@@ -57,7 +57,7 @@ func runStatus(cmd *cobra.Command, f *factory, o *statusOptions) error {
 			return err
 		}
 		orgURL = client.OrgURL()
-		rows, err = apply.NewSession(apply.Options{Client: client}).StatusAll(ctx)
+		rows, err = apply.NewSession(apply.Options{Client: client, Parallelism: f.parallelism}).StatusAll(ctx)
 		if err != nil {
 			return planError(err)
 		}
