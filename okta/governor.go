@@ -139,12 +139,7 @@ func (g *governor) release(key string, resp *http.Response) {
 	if err1 != nil || err2 != nil || err3 != nil || limit <= 0 {
 		return
 	}
-	now := g.now()
-	serverNow := now
-	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-		serverNow = d
-	}
-	resetAt := now.Add(time.Unix(reset, 0).Sub(serverNow))
+	resetAt := localReset(resp.Header, reset, g.now())
 	if resp.StatusCode == http.StatusTooManyRequests {
 		remaining = 0
 	}
@@ -156,4 +151,19 @@ func (g *governor) release(key string, resp *http.Response) {
 		// Answers arrive out of order: the lowest remaining of a window is the truth.
 		b.limit, b.remaining = limit, remaining
 	}
+}
+
+// localReset converts Okta's reset time (epoch seconds) to the local clock. Date has
+// whole seconds only, so a clock within two seconds of the server's is trusted as it
+// is; a clock further off is corrected by the difference.
+func localReset(h http.Header, reset int64, now time.Time) time.Time {
+	at := time.Unix(reset, 0)
+	d, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return at
+	}
+	if skew := now.Sub(d); skew > 2*time.Second || skew < -2*time.Second {
+		return at.Add(skew)
+	}
+	return at
 }

@@ -185,11 +185,7 @@ func resetWait(h http.Header, now time.Time) time.Duration {
 	if err != nil {
 		return time.Second
 	}
-	serverNow := now
-	if d, err := http.ParseTime(h.Get("Date")); err == nil {
-		serverNow = d
-	}
-	wait := time.Unix(reset, 0).Sub(serverNow) + 100*time.Millisecond
+	wait := localReset(h, reset, now).Sub(now) + 100*time.Millisecond
 	if wait < 100*time.Millisecond {
 		wait = 100 * time.Millisecond
 	}

@@ -168,11 +168,15 @@ type bucket struct {
 }
 
 // bucketOf groups endpoints the way Okta's rate limits do.
-func bucketOf(r *http.Request) string {
-	p := strings.TrimRight(r.URL.Path, "/")
+func bucketOf(r *http.Request) string { return Bucket(r.Method, r.URL.Path) }
+
+// Bucket names the rate-limit bucket of a request (exported for benchmarks that
+// report per-bucket rates).
+func Bucket(method, path string) string {
+	p := strings.TrimRight(path, "/")
 	switch {
 	case p == "/api/v1/apps":
-		return r.Method + " /api/v1/apps"
+		return method + " /api/v1/apps"
 	case strings.HasPrefix(p, "/api/v1/apps/"):
 		return "/api/v1/apps/{id}"
 	case strings.HasPrefix(p, "/api/v1/groups"):
@@ -193,9 +197,13 @@ func (o *Org) rateHeaders(w http.ResponseWriter, name string, peek bool) bool {
 		b = &bucket{}
 		o.buckets[name] = b
 	}
-	minute := now.Unix() / 60
-	if b.window != minute {
-		b.window, b.used = minute, 0
+	window := o.opts.RateLimitWindow
+	if window < time.Second {
+		window = time.Minute
+	}
+	current := now.UnixNano() / int64(window)
+	if b.window != current {
+		b.window, b.used = current, 0
 	}
 	ok := b.used < o.opts.RateLimitPerMinute
 	if ok && !peek {
@@ -209,7 +217,8 @@ func (o *Org) rateHeaders(w http.ResponseWriter, name string, peek bool) bool {
 	h := w.Header()
 	h.Set("X-Rate-Limit-Limit", strconv.Itoa(o.opts.RateLimitPerMinute))
 	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
-	h.Set("X-Rate-Limit-Reset", strconv.FormatInt((minute+1)*60, 10))
+	resetAt := time.Unix(0, (current+1)*int64(window))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt((resetAt.UnixNano()+int64(time.Second)-1)/int64(time.Second), 10))
 	h.Set("Date", now.Format(http.TimeFormat))
 	return ok && !peek
 }

@@ -22,15 +22,18 @@ import (
 
 // Options shape the org.
 type Options struct {
-	Token               string        // the SSWS token with full access; required
-	ReadOnlyTokens      []string      // may read; writes get 403 E0000006
-	AcceptConnectionAPI bool          // template apps accept the Provisioning Connection API (real Okta: no)
-	RateLimitPerMinute  int           // per endpoint bucket; 0 → 600
-	ConcurrencyLimit    int           // 0 → 75
-	Latency             time.Duration // added to every API answer
-	Now                 func() time.Time
-	SCIMClient          *http.Client // for the admin stand-in's credential test
-	Domain              string       // informational; default "sim"
+	Token               string   // the SSWS token with full access; required
+	ReadOnlyTokens      []string // may read; writes get 403 E0000006
+	AcceptConnectionAPI bool     // template apps accept the Provisioning Connection API (real Okta: no)
+	RateLimitPerMinute  int      // per endpoint bucket and window; 0 → 600
+	// RateLimitWindow is the rate-limit window; 0 → a minute, as Okta's. Benchmarks
+	// scale time down with a shorter one (the limit then counts per that window).
+	RateLimitWindow  time.Duration
+	ConcurrencyLimit int           // 0 → 75
+	Latency          time.Duration // added to every API answer
+	Now              func() time.Time
+	SCIMClient       *http.Client // for the admin stand-in's credential test
+	Domain           string       // informational; default "sim"
 }
 
 // Org is the simulated org; it is an http.Handler.
