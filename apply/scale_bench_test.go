@@ -89,4 +89,3 @@ func benchOnce(b *testing.B, n int) {
 	b.Logf("%d integrations: %d requests in %s; busiest bucket %s: %d requests at %.1f/s (allowed %.0f/s); exit %d",
 		n, st.Requests, wall.Round(time.Millisecond), busiest, busiestN, rate, allowed, res.Code)
 }
-
