@@ -72,7 +72,9 @@ func runImport(cmd *cobra.Command, f *factory, o *importOptions) error {
 		}
 		fmt.Fprintf(f.io.ErrOut, "imported app %s as integration %s (%s)\n", im.AppID, im.Integration.Name, verb)
 	}
-	doc := config.Render(ins, notes)
+	// Through the one redaction layer, like every other output (the document holds
+	// references, never values, but a label could hold anything).
+	doc := []byte(f.secrets.String(string(config.Render(ins, notes))))
 	if o.out == "" {
 		_, err = f.io.Out.Write(doc)
 		return err
