@@ -121,14 +121,15 @@ func (c *Client) listApps(ctx context.Context, op string, opts ...query.ParamOpt
 		return nil, apiError(op, resp, err)
 	}
 	var out []App
+	pages := c.pager()
 	for {
 		for _, a := range apps {
 			if app, ok := a.(*sdk.Application); ok {
 				out = append(out, fromSDK(app))
 			}
 		}
-		if resp == nil || !resp.HasNextPage() {
-			return out, nil
+		if more, err := pages.more(resp); err != nil || !more {
+			return out, apiError(op, nil, err)
 		}
 		var page []sdk.Application
 		if resp, err = resp.Next(ctx, &page); err != nil {

@@ -19,13 +19,16 @@ func (c *Client) FindGroup(ctx context.Context, name string) (Group, []Group, er
 		return Group{}, nil, apiError("find group "+name, resp, err)
 	}
 	var exact []Group
+	pages := c.pager()
 	for {
 		for _, g := range groups {
 			if g.Profile != nil && g.Profile.Name == name {
 				exact = append(exact, Group{ID: g.Id, Name: g.Profile.Name})
 			}
 		}
-		if resp == nil || !resp.HasNextPage() {
+		if more, err := pages.more(resp); err != nil {
+			return Group{}, nil, apiError("find group "+name, nil, err)
+		} else if !more {
 			break
 		}
 		groups = nil
@@ -46,12 +49,13 @@ func (c *Client) AppGroupIDs(ctx context.Context, appID string) ([]string, error
 		return nil, apiError("list groups of app "+appID, resp, err)
 	}
 	var ids []string
+	pages := c.pager()
 	for {
 		for _, a := range list {
 			ids = append(ids, a.Id)
 		}
-		if resp == nil || !resp.HasNextPage() {
-			return ids, nil
+		if more, err := pages.more(resp); err != nil || !more {
+			return ids, apiError("list groups of app "+appID, nil, err)
 		}
 		list = nil
 		if resp, err = resp.Next(ctx, &list); err != nil {

@@ -68,16 +68,20 @@ func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 		return nil, apiError("read the System Log", resp, err)
 	}
 	maxPages := q.MaxPages
-	if maxPages == 0 {
+	if maxPages <= 0 {
 		maxPages = 10
 	}
 	var out []LogEvent
+	pages := c.pager()
 	for page := 1; ; page++ {
 		for _, e := range events {
 			out = append(out, logEventFromSDK(e))
 		}
-		if len(events) == 0 || resp == nil || !resp.HasNextPage() || page >= maxPages {
+		if len(events) == 0 || page >= maxPages {
 			return out, nil
+		}
+		if more, err := pages.more(resp); err != nil || !more {
+			return out, apiError("read the System Log", nil, err)
 		}
 		events = nil
 		if resp, err = resp.Next(ctx, &events); err != nil {

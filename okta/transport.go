@@ -130,6 +130,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			time.Since(start).Round(time.Millisecond), resp.Header.Get("X-Rate-Limit-Remaining"), resp.Header.Get("X-Rate-Limit-Limit"))
 		resp.Body = &limitedBody{ReadCloser: resp.Body, left: maxBody, done: func() { timer.Stop(); cancel() }}
 		switch {
+		case resp.StatusCode >= 300 && resp.StatusCode < 400:
+			// Okta's API does not redirect; following one could send the token elsewhere.
+			where := resp.Header.Get("Location")
+			drain(resp)
+			return nil, fmt.Errorf("the org answered %d redirecting to %q; the API does not redirect, so the org URL is probably wrong (not followed: the token must not go elsewhere)", resp.StatusCode, where)
 		case resp.StatusCode == http.StatusTooManyRequests:
 			t.limited.Add(1)
 			if waits >= t.maxWaits {
