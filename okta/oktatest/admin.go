@@ -33,6 +33,19 @@ func (o *Org) serveAdmin(w http.ResponseWriter, r *http.Request, body []byte) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"id": o.AddGroup(in.Name)})
+	case r.Method == http.MethodPost && len(seg) == 2 && seg[1] == "faults":
+		f, err := decodeFault(body)
+		if err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+		o.InjectFault(f)
+		w.WriteHeader(http.StatusNoContent)
+	case r.Method == http.MethodGet && len(seg) == 2 && seg[1] == "faults":
+		writeJSON(w, http.StatusOK, map[string]any{"hits": o.FaultsHit()})
+	case r.Method == http.MethodDelete && len(seg) == 2 && seg[1] == "faults":
+		o.ClearFaults()
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		fail(http.StatusNotFound, fmt.Errorf("no admin endpoint %s %s", r.Method, r.URL.Path))
 	}

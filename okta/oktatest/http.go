@@ -33,6 +33,14 @@ func (o *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		o.serveAdmin(w, r, body)
 		return
 	}
+	if o.serveFault(w, r, body) {
+		return
+	}
+	o.serveAPI(w, r, body)
+}
+
+// serveAPI answers an Okta API request.
+func (o *Org) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) {
 	if r.URL.Path == "/.well-known/okta-organization" && r.Method == http.MethodGet {
 		// Public (no token), like Okta's: tells a client that this host is an Okta org.
 		writeJSON(w, http.StatusOK, map[string]any{"id": "00osimorg00000000001", "pipeline": "idx",
