@@ -216,9 +216,14 @@ func serve(addr string, h http.Handler) (string, func() error, error) {
 		url = "http://" + ln.Addr().String()
 	}
 	return url, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		// Let answers in flight finish; a connection a client opened but never used
+		// would hold Shutdown for seconds, so close whatever is left after a moment.
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
-		return srv.Shutdown(ctx)
+		if err := srv.Shutdown(ctx); err != nil {
+			return srv.Close()
+		}
+		return nil
 	}, nil
 }
 
