@@ -140,10 +140,11 @@ func (g *governor) release(key string, resp *http.Response) {
 		return
 	}
 	resetAt := localReset(resp.Header, reset, g.now())
-	if resp.StatusCode == http.StatusTooManyRequests {
-		remaining = 0
-	}
 	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		// Refused: nothing is left until the reset this answer names, whatever
+		// earlier answers said.
+		b.limit, b.remaining, b.reset, b.known, b.rolled = limit, 0, resetAt, true, false
 	case !b.known || b.rolled || resetAt.After(b.reset.Add(time.Second)):
 		// First answer, or one from a newer window.
 		b.limit, b.remaining, b.reset, b.known, b.rolled = limit, remaining, resetAt, true, false
