@@ -68,3 +68,27 @@ func TestInterruptThenRerunConverges(t *testing.T) {
 }
 
 var regexpTestDone = regexp.MustCompile(`(?m)^app-\d+\s+test\s+done`)
+
+// TestProgressOnATerminal: on a terminal, a progress line (stderr) counts finished
+// integrations and is cleared before each result line and at the end.
+func TestProgressOnATerminal(t *testing.T) {
+	env := startEnv(t, simenv.Options{AcceptConnectionAPI: true})
+	path := writeFile(t, fileOf(integrationYAML("one", "2.0", "oauth", "saml"), integrationYAML("two", "2.0", "oauth", "saml"), integrationYAML("three", "2.0", "oauth", "saml")))
+	r := cliTTY(t, envVars(env, nil), &typist{}, "apply", "-f", path, "--yes")
+	if r.code != exitcode.OK {
+		t.Fatalf("exit %d\n%s", r.code, r.allOutput)
+	}
+	if !strings.Contains(r.stderr, "] 3/3 integrations") || !strings.Contains(r.stderr, "] 1/3 integrations") {
+		t.Fatalf("no progress line:\n%q", r.stderr)
+	}
+	if !strings.HasSuffix(r.stderr, "\r\033[K") {
+		t.Fatalf("progress line not cleared at the end: %q", r.stderr[max(0, len(r.stderr)-40):])
+	}
+	if strings.Contains(r.stdout, "\r") {
+		t.Fatal("progress drawn into the results (stdout)")
+	}
+	// In a pipe there is none.
+	if r := cli(t, envVars(env, nil), "apply", "-f", path, "--yes"); strings.Contains(r.stderr, "integrations\r") || strings.Contains(r.stderr, "/3 integrations") {
+		t.Fatalf("progress in a pipe:\n%q", r.stderr)
+	}
+}
