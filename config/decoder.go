@@ -14,7 +14,7 @@ type decoder struct {
 	dir      string
 	lookup   func(string) (string, bool)
 	stdin    *stdinSource
-	stdinUse []Position
+	stdinUse []Problem // where each { stdin: true } is, with its field
 
 	problems []Problem
 	warnings []Problem

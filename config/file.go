@@ -26,6 +26,8 @@ func (d *decoder) decodeFile(root *yaml.Node) *File {
 	}
 	if v := top.get("version"); isNull(v) {
 		d.errorf(root, "version", "is required: write version: 1 at the top of the file")
+	} else if v.Tag == "!!str" && strings.TrimSpace(v.Value) == "1" {
+		d.errorf(v, "version", "must be the number 1, got a string; write version: 1 without quotes")
 	} else if v.Tag != "!!int" || v.Value != "1" {
 		d.errorf(v, "version", "must be 1 (the only format version this oktascim reads), got %s", describe(v))
 	} else {
@@ -59,7 +61,7 @@ func (d *decoder) decodeFile(root *yaml.Node) *File {
 	}
 	if len(d.stdinUse) > 1 {
 		for _, p := range d.stdinUse[1:] {
-			d.problems = append(d.problems, Problem{File: d.file, Line: p.Line, Column: p.Column, Message: fmt.Sprintf("only one secret can come from stdin (the first is at line %d)", d.stdinUse[0].Line)})
+			d.problems = append(d.problems, Problem{File: d.file, Line: p.Line, Column: p.Column, Field: p.Field, Message: fmt.Sprintf("only one secret can come from stdin (the first is %s at line %d)", d.stdinUse[0].Field, d.stdinUse[0].Line)})
 		}
 	}
 	return file
@@ -381,7 +383,7 @@ func (d *decoder) secretRef(n *yaml.Node, path, suggestEnv string) *SecretRef {
 			return nil
 		}
 		ref.Stdin = true
-		d.stdinUse = append(d.stdinUse, d.pos(n))
+		d.stdinUse = append(d.stdinUse, Problem{File: d.file, Line: v.Line, Column: v.Column, Field: join(path, "stdin")})
 	}
 	return ref
 }
@@ -391,6 +393,9 @@ func (d *decoder) checkSecretFile(n *yaml.Node, path, file string) {
 	switch {
 	case err != nil:
 		d.errorf(n, path, "cannot read %s: %v", file, cleanPathError(err))
+		return
+	case st.IsDir():
+		d.errorf(n, path, "%s is a directory; name the file that holds the secret", file)
 		return
 	case !st.Mode().IsRegular():
 		d.errorf(n, path, "%s is not a regular file", file)

@@ -10,8 +10,12 @@ import (
 // FuzzLoad: no input makes the loader panic or hang, and whatever fails, fails
 // with Problems that carry a file name. The seeds are every testdata file.
 func FuzzLoad(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/*/*.yaml")
-	for _, s := range seeds {
+	invalid, _ := filepath.Glob("testdata/invalid/*.yaml")
+	valid, _ := filepath.Glob("testdata/valid/*.yaml")
+	if len(invalid) < 45 || len(valid) < 2 {
+		f.Fatalf("seed corpus: %d invalid and %d valid files, want every testdata file", len(invalid), len(valid))
+	}
+	for _, s := range append(invalid, valid...) {
 		b, err := os.ReadFile(s)
 		if err != nil {
 			f.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -20,6 +19,9 @@ const MaxFileSize = 1 << 20
 
 // maxDepth bounds nesting; the format itself is 6 levels deep.
 const maxDepth = 64
+
+// maxFieldDepth is how deep a structure problem names the field.
+const maxFieldDepth = 8
 
 // LoadOptions injects the environment and standard input (tests, the simulator).
 type LoadOptions struct {
@@ -81,16 +83,19 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if line, col, msg := badBytes(data); msg != "" {
-		d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Message: msg})
+		d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Field: fieldAt(strings.Split(string(data), "\n"), line), Message: msg})
 		return nil
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		d.problems = append(d.problems, Problem{File: d.file, Line: 1, Message: "the file is empty; it needs at least version: 1 and integrations"})
+		d.problems = append(d.problems, Problem{File: d.file, Line: 1, Column: 1, Message: "the file is empty; it needs at least version: 1 and integrations"})
 		return nil
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		d.problems = append(d.problems, Problem{File: d.file, Line: 1, Column: 1, Message: "the file has only comments; it needs at least version: 1 and integrations"})
+		return nil
+	} else if err != nil {
 		d.problems = append(d.problems, d.syntaxProblem(err, data))
 		return nil
 	}
@@ -103,10 +108,10 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 		return nil
 	}
 	if len(doc.Content) == 0 {
-		d.problems = append(d.problems, Problem{File: d.file, Line: 1, Message: "the file is empty; it needs at least version: 1 and integrations"})
+		d.problems = append(d.problems, Problem{File: d.file, Line: 1, Column: 1, Message: "the file is empty; it needs at least version: 1 and integrations"})
 		return nil
 	}
-	if !d.checkStructure(doc.Content[0], 1) {
+	if !d.checkStructure(doc.Content[0], 1, "") {
 		return nil
 	}
 	return doc.Content[0]
@@ -135,19 +140,20 @@ func badBytes(data []byte) (line, col int, msg string) {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
+// syntaxProblem places a YAML syntax error (see syntax.go) and explains it.
 func (d *decoder) syntaxProblem(err error, data []byte) Problem {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	p := Problem{File: d.file, Message: "YAML syntax: " + msg}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		p.Line, _ = strconv.Atoi(m[1])
-		p.Message = "YAML syntax: " + strings.TrimSpace(yamlLine.ReplaceAllString(strings.TrimPrefix(msg, m[0]+": "), ""))
-		if p.Message == "YAML syntax:" {
-			p.Message = "YAML syntax: " + msg
-		}
+	line, msg := splitYAMLError(err)
+	lines := strings.Split(string(data), "\n")
+	if tabLine := firstTabIndent(data); tabLine > 0 && (line == 0 || line >= tabLine-1 || strings.Contains(msg, "tab")) {
+		return Problem{File: d.file, Line: tabLine, Column: 1, Field: fieldAt(lines, tabLine), Message: "YAML syntax: a tab indents this line; YAML indentation must use spaces"}
 	}
-	if tabLine := firstTabIndent(data); tabLine > 0 && (p.Line == 0 || p.Line >= tabLine-1 || strings.Contains(msg, "tab")) {
-		p.Line, p.Column = tabLine, 1
-		p.Message = "YAML syntax: a tab indents this line; YAML indentation must use spaces"
+	line = failingLine(lines, line, msg)
+	p := Problem{File: d.file, Line: line, Column: syntaxColumn(lines[line-1], msg), Field: fieldAt(lines, line), Message: "YAML syntax: " + msg}
+	for _, h := range syntaxHints {
+		if strings.Contains(msg, h.yaml) {
+			p.Message += " (" + h.hint + ")"
+			break
+		}
 	}
 	return p
 }
@@ -163,18 +169,27 @@ func firstTabIndent(data []byte) int {
 }
 
 // checkStructure refuses anchors, aliases and deep nesting: the format needs none,
-// and they are how YAML files blow up a parser.
-func (d *decoder) checkStructure(n *yaml.Node, depth int) bool {
+// and they are how YAML files blow up a parser. path is the field n is (named only
+// down to maxFieldDepth, beyond anything the format has).
+func (d *decoder) checkStructure(n *yaml.Node, depth int, path string) bool {
 	if depth > maxDepth {
-		d.problems = append(d.problems, Problem{File: d.file, Line: n.Line, Column: n.Column, Message: fmt.Sprintf("nested more than %d levels deep", maxDepth)})
+		d.errorf(n, path, "nested more than %d levels deep", maxDepth)
 		return false
 	}
 	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		d.problems = append(d.problems, Problem{File: d.file, Line: n.Line, Column: n.Column, Message: "YAML anchors and aliases (& and *) are not supported; write the values out"})
+		d.errorf(n, path, "YAML anchors and aliases (& and *) are not supported; write the values out")
 		return false
 	}
-	for _, c := range n.Content {
-		if !d.checkStructure(c, depth+1) {
+	for i, c := range n.Content {
+		p := path
+		switch {
+		case depth >= maxFieldDepth:
+		case n.Kind == yaml.MappingNode && i%2 == 1:
+			p = join(path, n.Content[i-1].Value)
+		case n.Kind == yaml.SequenceNode:
+			p = fmt.Sprintf("%s[%d]", path, i)
+		}
+		if !d.checkStructure(c, depth+1, p) {
 			return false
 		}
 	}
