@@ -65,7 +65,7 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 	opts.OrgURL, opts.OrgErr = settings.URL, err
 	if err == nil {
 		f.secrets.Add(settings.Token.Value())
-		s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base, RateShare: f.rateShare}
+		s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base, RateShare: f.rateShare, Timeout: f.timeout}
 		if f.debug {
 			s.Trace = f.io.ErrOut
 		}

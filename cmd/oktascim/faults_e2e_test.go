@@ -36,7 +36,9 @@ func TestFaultMatrix(t *testing.T) {
 		{Kind: oktatest.FaultRateLimitBurst, Times: 2, Delay: 200 * time.Millisecond},
 		{Kind: oktatest.FaultReset, Times: 2},
 		{Kind: oktatest.FaultResetAfterWrite},
-		{Kind: oktatest.FaultHang, Delay: 150 * time.Millisecond},
+		{Kind: oktatest.FaultHang, Delay: 150 * time.Millisecond}, // then the connection drops
+		{Kind: oktatest.FaultHang, Times: 2},                      // no answer at all: the request timeout cuts it off
+		{Kind: oktatest.FaultLatency, Delay: 200 * time.Millisecond, Times: 5},
 	}
 	names := []string{"alpha", "beta", "gamma"}
 	var ins []string
@@ -51,14 +53,14 @@ func TestFaultMatrix(t *testing.T) {
 				continue // the same as a reset for a read
 			}
 			f.Method, f.Path = st.method, st.path
-			name := fmt.Sprintf("%s %s/%s%d", st.method, st.path, f.Kind, f.Status)
+			name := fmt.Sprintf("%s %s/%s%d%s", st.method, st.path, f.Kind, f.Status, f.Delay)
 			t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {
 				t.Parallel()
 				env := startEnv(t, simenv.Options{AcceptConnectionAPI: true})
 				path := writeFile(t, content)
 				vars := envVars(env, nil)
 				env.Org.InjectFault(f)
-				r := cli(t, vars, "apply", "-f", path, "--yes")
+				r := cli(t, vars, "apply", "-f", path, "--yes", "--request-timeout", "400ms")
 				if env.Org.FaultsHit() == 0 {
 					t.Fatalf("the fault never hit: the step was not exercised\n%s", r.allOutput)
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +39,7 @@ type factory struct {
 	output      string
 	parallelism int
 	rateShare   float64
+	timeout     time.Duration
 }
 
 // run executes one command line and returns the exit code.
@@ -111,8 +113,9 @@ verifies it once done.`,
 	pf.BoolVar(&f.debug, "debug", false, "trace every Okta request (method, path, status; never headers or bodies) on stderr")
 	pf.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	pf.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "integrations worked on at once (each one's steps stay in order)")
+	pf.DurationVar(&f.timeout, "request-timeout", 30*time.Second, "how long one Okta request may take before it is abandoned (and, when safe, retried)")
 	pf.Float64Var(&f.rateShare, "rate-share", okta.DefaultRateShare, "share of each Okta rate-limit window the tool may use; the rest is left to other clients of the org")
-	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newConfigCmd(f), newVersionCmd(f))
+	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newSCIMCmd(f), newConfigCmd(f), newVersionCmd(f))
 	return root
 }
 
@@ -122,6 +125,8 @@ func (f *factory) checkOutput() error {
 		return usageError{fmt.Errorf("--output must be text or json, not %q", f.output)}
 	case f.parallelism < 1 || f.parallelism > 64:
 		return usageError{fmt.Errorf("--parallelism must be between 1 and 64, not %d", f.parallelism)}
+	case f.timeout < 100*time.Millisecond:
+		return usageError{fmt.Errorf("--request-timeout must be at least 100ms, not %s", f.timeout)}
 	case f.rateShare <= 0 || f.rateShare > 1:
 		return usageError{fmt.Errorf("--rate-share must be more than 0 and at most 1, not %g", f.rateShare)}
 	}

@@ -89,7 +89,7 @@ func (f *factory) connect(ctx context.Context, file *config.File, lookup func(st
 		return nil, exitcode.With(exitcode.Invalid, err)
 	}
 	f.secrets.Add(settings.Token.Value())
-	s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base, RateShare: f.rateShare}
+	s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base, RateShare: f.rateShare, Timeout: f.timeout}
 	if f.debug {
 		s.Trace = f.io.ErrOut
 	}

@@ -597,6 +597,8 @@ func (r *runner) hint(st Step, c Check, resp *http.Response) string {
 		return "the server must apply the filter: userName eq \"x\" must return only the users named x"
 	case strings.Contains(first.Expected, "ListResponse"):
 		return `list responses must have "schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"]`
+	case strings.Contains(first.Expected, "at least one group"):
+		return "Okta's SCIM 1.1 suite needs at least one group on the server: create one, then run the check again"
 	case strings.Contains(first.Expected, "messages:2.0:Error"):
 		return `error responses must be SCIM errors: {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"…"}`
 	}
