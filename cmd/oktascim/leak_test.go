@@ -50,6 +50,9 @@ func TestNoSecretLeaksFromAnyCommand(t *testing.T) {
 		{"apply", "-f", echoing, "--yes"},
 		{"test", "-f", echoing},
 		{"doctor", "-f", echoing},
+		{"scim", "check", "-f", good, "--name", "acme"},
+		{"scim", "check", "-f", echoing, "--name", "echo"},
+		{"scim", "check", "--base-url", env.SCIM20.URL, "--token-env", "OKTASCIM_SIM_SCIM_TOKEN", "--crud"},
 		{"config", "schema"},
 		{"version"},
 	} {
