@@ -3,10 +3,8 @@ package okta
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
-
-	sdk "github.com/okta/okta-sdk-golang/v2/okta"
-	"github.com/okta/okta-sdk-golang/v2/okta/query"
 )
 
 // App is an app instance as the tool sees it.
@@ -15,12 +13,14 @@ type App struct {
 	Status          string // ACTIVE | INACTIVE
 	SignOnMode      string // SAML_2_0, BROWSER_PLUGIN, …
 	// AppSettings is settings.app: template-specific fields such as acsUrl.
-	AppSettings       map[string]any
+	AppSettings map[string]any
+	// SignOnSettings is settings.signOn: a custom SAML app's ssoAcsUrl, audience, …
+	SignOnSettings    map[string]any
 	AdminNote         string // settings.notes.admin
 	HideWeb           bool
 	HideMobile        bool
 	AutoSubmitToolbar bool
-	AppLinks          map[string]bool
+	AppLinks          map[string]any
 	// Features is the read-only list Okta derives from the Provisioning tab
 	// (PUSH_NEW_USERS, GROUP_PUSH, IMPORT_NEW_USERS, …).
 	Features []string
@@ -38,136 +38,159 @@ func (a App) HasFeature(f string) bool {
 
 // AppSpec is what the tool means to set on an app.
 type AppSpec struct {
+	// Name is the catalog (OIN) app name; empty for a custom SAML app, whose name
+	// Okta makes up.
 	Name, Label, SignOnMode string
-	AppSettings             map[string]any // merged over what the app has
+	AppSettings             map[string]any // settings.app, merged over what the app has
+	SignOnSettings          map[string]any // settings.signOn, merged over what the app has
 	AdminNote               string
 	HideWeb, HideMobile     bool
 	AutoSubmitToolbar       bool
 }
 
-func fromSDK(a *sdk.Application) App {
-	out := App{ID: a.Id, Name: a.Name, Label: a.Label, Status: a.Status, SignOnMode: a.SignOnMode,
-		Features: append([]string(nil), a.Features...), AppSettings: map[string]any{}}
-	if a.Settings != nil {
-		if a.Settings.App != nil {
-			for k, v := range *a.Settings.App {
-				out.AppSettings[k] = v
-			}
-		}
-		if a.Settings.Notes != nil && a.Settings.Notes.Admin != nil {
-			out.AdminNote = *a.Settings.Notes.Admin
-		}
+// appJSON is an app on the wire. The SDK's Application type has no settings.signOn,
+// so apps travel as JSON through the SDK's request executor.
+type appJSON struct {
+	ID         string   `json:"id,omitempty"`
+	Name       string   `json:"name,omitempty"`
+	Label      string   `json:"label"`
+	Status     string   `json:"status,omitempty"`
+	SignOnMode string   `json:"signOnMode"`
+	Features   []string `json:"features,omitempty"`
+	Settings   struct {
+		App    map[string]any `json:"app"`
+		SignOn map[string]any `json:"signOn,omitempty"`
+		Notes  struct {
+			Admin   *string `json:"admin"`
+			Enduser *string `json:"enduser"`
+		} `json:"notes"`
+	} `json:"settings"`
+	Visibility struct {
+		AutoSubmitToolbar bool `json:"autoSubmitToolbar"`
+		Hide              struct {
+			IOS bool `json:"iOS"`
+			Web bool `json:"web"`
+		} `json:"hide"`
+		AppLinks map[string]any `json:"appLinks,omitempty"`
+	} `json:"visibility"`
+}
+
+func (a appJSON) app() App {
+	out := App{ID: a.ID, Name: a.Name, Label: a.Label, Status: a.Status, SignOnMode: a.SignOnMode,
+		Features: a.Features, AppSettings: map[string]any{}, SignOnSettings: map[string]any{},
+		HideWeb: a.Visibility.Hide.Web, HideMobile: a.Visibility.Hide.IOS, AutoSubmitToolbar: a.Visibility.AutoSubmitToolbar,
+		AppLinks: a.Visibility.AppLinks}
+	for k, v := range a.Settings.App {
+		out.AppSettings[k] = v
 	}
-	if v := a.Visibility; v != nil {
-		out.AutoSubmitToolbar = v.AutoSubmitToolbar != nil && *v.AutoSubmitToolbar
-		if v.Hide != nil {
-			out.HideWeb = v.Hide.Web != nil && *v.Hide.Web
-			out.HideMobile = v.Hide.IOS != nil && *v.Hide.IOS
-		}
-		out.AppLinks = v.AppLinks
+	for k, v := range a.Settings.SignOn {
+		out.SignOnSettings[k] = v
+	}
+	if a.Settings.Notes.Admin != nil {
+		out.AdminNote = *a.Settings.Notes.Admin
 	}
 	return out
 }
 
 // body builds a request body from what the tool means to set — never from the object
-// as read, which would send read-only fields (id, status, _links, …).
-func (s AppSpec) body(current *App) *sdk.Application {
-	settingsApp := sdk.ApplicationSettingsApplication{}
-	if current != nil {
-		for k, v := range current.AppSettings {
-			settingsApp[k] = v
-		}
-	}
-	for k, v := range s.AppSettings {
-		settingsApp[k] = v
+// as read, which would send read-only fields (id, status, _links, …). Settings the
+// spec does not name are kept as the app has them.
+func (s AppSpec) body(current *App) appJSON {
+	var b appJSON
+	b.Name, b.Label, b.SignOnMode = s.Name, s.Label, s.SignOnMode
+	b.Settings.App = merge(currentOr(current, func(a *App) map[string]any { return a.AppSettings }), s.AppSettings)
+	if len(s.SignOnSettings) > 0 || (current != nil && len(current.SignOnSettings) > 0) {
+		b.Settings.SignOn = merge(currentOr(current, func(a *App) map[string]any { return a.SignOnSettings }), s.SignOnSettings)
 	}
 	note := s.AdminNote
-	vis := &sdk.ApplicationVisibility{
-		AutoSubmitToolbar: boolPtr(s.AutoSubmitToolbar),
-		Hide:              &sdk.ApplicationVisibilityHide{Web: boolPtr(s.HideWeb), IOS: boolPtr(s.HideMobile)},
-	}
+	b.Settings.Notes.Admin = &note
+	b.Visibility.AutoSubmitToolbar = s.AutoSubmitToolbar
+	b.Visibility.Hide.Web, b.Visibility.Hide.IOS = s.HideWeb, s.HideMobile
 	if current != nil && len(current.AppLinks) > 0 {
-		vis.AppLinks = current.AppLinks
+		b.Visibility.AppLinks = current.AppLinks
 	}
-	return &sdk.Application{
-		Name:       s.Name,
-		Label:      s.Label,
-		SignOnMode: s.SignOnMode,
-		Settings: &sdk.ApplicationSettings{
-			App:   &settingsApp,
-			Notes: &sdk.ApplicationSettingsNotes{Admin: &note},
-		},
-		Visibility: vis,
-	}
+	return b
 }
 
-func boolPtr(b bool) *bool { return &b }
+func currentOr(a *App, f func(*App) map[string]any) map[string]any {
+	if a == nil {
+		return nil
+	}
+	return f(a)
+}
+
+func merge(base, over map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
 
 // ListAppsByName lists every app instance of one catalog app (e.g. scim2headerauth),
 // following Link pages.
 func (c *Client) ListAppsByName(ctx context.Context, name string) ([]App, error) {
-	return c.listApps(ctx, "list apps named "+name, query.WithFilter(fmt.Sprintf("name eq %q", name)))
+	return c.listApps(ctx, "list apps named "+name, "/api/v1/apps?limit=200&filter="+url.QueryEscape(fmt.Sprintf("name eq %q", name)))
 }
 
 // ListApps lists every app in the org, following Link pages.
 func (c *Client) ListApps(ctx context.Context) ([]App, error) {
-	return c.listApps(ctx, "list apps")
+	return c.listApps(ctx, "list apps", "/api/v1/apps?limit=200")
 }
 
-func (c *Client) listApps(ctx context.Context, op string, opts ...query.ParamOptions) ([]App, error) {
-	qp := query.NewQueryParams(append(opts, query.WithLimit(200))...)
-	apps, resp, err := c.sdk.Application.ListApplications(ctx, qp)
+func (c *Client) listApps(ctx context.Context, op, path string) ([]App, error) {
+	var page []appJSON
+	resp, err := c.rawResp(ctx, op, http.MethodGet, path, nil, &page)
 	if err != nil {
-		return nil, apiError(op, resp, err)
+		return nil, err
 	}
 	var out []App
 	pages := c.pager()
 	for {
-		for _, a := range apps {
-			if app, ok := a.(*sdk.Application); ok {
-				out = append(out, fromSDK(app))
-			}
+		for _, a := range page {
+			out = append(out, a.app())
 		}
 		if more, err := pages.more(resp); err != nil || !more {
 			return out, apiError(op, nil, err)
 		}
-		var page []sdk.Application
+		page = nil
 		if resp, err = resp.Next(ctx, &page); err != nil {
 			return nil, apiError(op, resp, err)
-		}
-		apps = apps[:0]
-		for i := range page {
-			apps = append(apps, &page[i])
 		}
 	}
 }
 
 // GetApp reads one app.
 func (c *Client) GetApp(ctx context.Context, id string) (App, error) {
-	a, resp, err := c.sdk.Application.GetApplication(ctx, url.PathEscape(id), sdk.NewApplication(), nil)
-	if err != nil {
-		return App{}, apiError("read app "+id, resp, err)
-	}
-	return fromSDK(a.(*sdk.Application)), nil
+	var a appJSON
+	err := c.raw(ctx, "read app "+id, http.MethodGet, "/api/v1/apps/"+url.PathEscape(id), nil, &a)
+	return a.app(), err
 }
 
-// CreateApp creates an app from a catalog (OIN) app name, activated.
+// CreateApp creates an app (from a catalog app name, or a custom SAML or SWA app),
+// activated.
 func (c *Client) CreateApp(ctx context.Context, s AppSpec) (App, error) {
-	a, resp, err := c.sdk.Application.CreateApplication(ctx, s.body(nil), query.NewQueryParams(query.WithActivate(true)))
-	if err != nil {
-		return App{}, apiError(fmt.Sprintf("create %s app %q", s.Name, s.Label), resp, err)
+	var a appJSON
+	what := s.Name
+	if what == "" {
+		what = s.SignOnMode
 	}
-	return fromSDK(a.(*sdk.Application)), nil
+	err := c.raw(ctx, fmt.Sprintf("create %s app %q", what, s.Label), http.MethodPost, "/api/v1/apps?activate=true", s.body(nil), &a)
+	return a.app(), err
 }
 
 // UpdateApp replaces the app's label, sign-on mode, settings and visibility, keeping
-// settings.app keys the spec does not name.
+// settings the spec does not name.
 func (c *Client) UpdateApp(ctx context.Context, current App, s AppSpec) (App, error) {
-	a, resp, err := c.sdk.Application.UpdateApplication(ctx, url.PathEscape(current.ID), s.body(&current))
-	if err != nil {
-		return App{}, apiError("update app "+current.ID, resp, err)
+	var a appJSON
+	if s.Name == "" {
+		s.Name = current.Name
 	}
-	return fromSDK(a.(*sdk.Application)), nil
+	err := c.raw(ctx, "update app "+current.ID, http.MethodPut, "/api/v1/apps/"+url.PathEscape(current.ID), s.body(&current), &a)
+	return a.app(), err
 }
 
 // ActivateApp activates an app.

@@ -166,11 +166,17 @@ func isProvisioningOff(resp *sdk.Response, err error) bool {
 
 // raw sends a request through the SDK's request executor for what the SDK lacks.
 func (c *Client) raw(ctx context.Context, op, method, path string, body, out any) error {
+	_, err := c.rawResp(ctx, op, method, path, body, out)
+	return err
+}
+
+// rawResp is raw that also returns the response (for its Link pages).
+func (c *Client) rawResp(ctx context.Context, op, method, path string, body, out any) (*sdk.Response, error) {
 	rq := c.sdk.CloneRequestExecutor()
 	req, err := rq.WithAccept("application/json").WithContentType("application/json").NewRequest(method, path, body)
 	if err != nil {
-		return apiError(op, nil, err)
+		return nil, apiError(op, nil, err)
 	}
 	resp, err := rq.Do(ctx, req, out)
-	return apiError(op, resp, err)
+	return resp, apiError(op, resp, err)
 }
