@@ -48,7 +48,7 @@ func TestLoadFullFile(t *testing.T) {
 	acme := f.Integrations[0]
 	acme.SCIM.Auth.Token = nil
 	want := Integration{
-		Name: "acme", Label: "Acme (SCIM)",
+		Name: "acme", Kind: KindTemplate, Label: "Acme (SCIM)",
 		SCIM:         SCIM{Version: "2.0", BaseURL: "https://scim.acme.example/scim/v2", Auth: Auth{Method: "header"}, AppName: "scim2headerauth", UserIDField: "email"},
 		SignOn:       SignOn{Mode: "saml", SAML: &SAML{ACSURL: "https://acme.example/saml/acs", Audience: "https://acme.example"}},
 		Visibility:   Visibility{HideWeb: true, AutoLogin: true},

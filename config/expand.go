@@ -8,9 +8,12 @@ import (
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// oktaExpression is an Okta expression reference such as user.email or appuser.name.
+var oktaExpression = regexp.MustCompile(`^(user|appuser|app|org|source|user\.profile)\.[A-Za-z_][A-Za-z0-9_.]*$`)
+
 // expand replaces ${NAME} with the variable's value so one file serves several
-// environments. $${ is a literal ${. An unset variable is an error: a silently
-// empty base URL would be worse.
+// environments. $${ is a literal ${, and ${user.…} (an Okta expression) stays as it
+// is. An unset variable is an error: a silently empty base URL would be worse.
 func expand(s string, lookup func(string) (string, bool)) (string, error) {
 	if !strings.Contains(s, "${") {
 		return s, nil
@@ -34,6 +37,13 @@ func expand(s string, lookup func(string) (string, bool)) (string, error) {
 			return "", fmt.Errorf("unclosed ${ (write $${ for a literal ${)")
 		}
 		name := s[i+2 : i+end]
+		if oktaExpression.MatchString(name) {
+			// ${user.email} is Okta's expression language (SAML name ID templates,
+			// attribute values), never a variable: no variable name has a dot.
+			b.WriteString(s[i : i+end+1])
+			s = s[i+end+1:]
+			continue
+		}
 		if !envName.MatchString(name) {
 			return "", fmt.Errorf("${%s} is not a valid variable name (letters, digits and _)", name)
 		}

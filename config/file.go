@@ -92,7 +92,7 @@ func (d *decoder) org(n *yaml.Node) *Org {
 
 func (d *decoder) integration(n *yaml.Node, path string) Integration {
 	in := Integration{Pos: d.pos(n)}
-	f, ok := d.mapping(n, path, "name", "label", "scim", "signOn", "visibility", "provisioning", "groups")
+	f, ok := d.mapping(n, path, "name", "kind", "label", "scim", "signOn", "visibility", "provisioning", "groups", "mappings", "pushGroups")
 	if !ok {
 		return in
 	}
@@ -117,11 +117,17 @@ func (d *decoder) integration(n *yaml.Node, path string) Integration {
 	if in.Label == "" {
 		in.Label = in.Name
 	}
+	in.Kind = KindTemplate
+	if kn := f.get("kind"); !isNull(kn) {
+		if k, ok := d.enum(kn, join(path, "kind"), KindTemplate, KindCustom); ok {
+			in.Kind = k
+		}
+	}
 	if sn := f.get("scim"); !isNull(sn) {
-		in.SCIM = d.scim(sn, join(path, "scim"), in.Name)
+		in.SCIM = d.scim(sn, join(path, "scim"), in.Name, in.Kind)
 	}
 	if sn := f.get("signOn"); !isNull(sn) {
-		in.SignOn = d.signOn(sn, join(path, "signOn"))
+		in.SignOn = d.signOn(sn, join(path, "signOn"), in.Kind)
 	}
 	if vn := f.get("visibility"); vn != nil {
 		vp := join(path, "visibility")
@@ -136,7 +142,7 @@ func (d *decoder) integration(n *yaml.Node, path string) Integration {
 	in.Provisioning = Provisioning{CreateUsers: true, UpdateUsers: true, DeactivateUsers: true}
 	if pn := f.get("provisioning"); pn != nil {
 		pp := join(path, "provisioning")
-		if pf, ok := d.mapping(pn, pp, "createUsers", "updateUsers", "deactivateUsers", "syncPassword", "pushGroups", "importUsers"); ok {
+		if pf, ok := d.mapping(pn, pp, "createUsers", "updateUsers", "deactivateUsers", "syncPassword", "pushGroups", "importUsers", "importGroups"); ok {
 			in.Provisioning = Provisioning{
 				CreateUsers:     d.boolean(pf, "createUsers", pp, true),
 				UpdateUsers:     d.boolean(pf, "updateUsers", pp, true),
@@ -144,11 +150,24 @@ func (d *decoder) integration(n *yaml.Node, path string) Integration {
 				SyncPassword:    d.boolean(pf, "syncPassword", pp, false),
 				PushGroups:      d.boolean(pf, "pushGroups", pp, false),
 				ImportUsers:     d.boolean(pf, "importUsers", pp, false),
+				ImportGroups:    d.boolean(pf, "importGroups", pp, false),
+			}
+			if in.Kind == KindTemplate {
+				d.forbid(pf, pp, "on a template app (Import Groups is a custom app's action)", "importGroups")
 			}
 		}
 	}
 	if gn := f.get("groups"); !isNull(gn) {
 		in.Groups = d.groups(gn, join(path, "groups"))
+	}
+	if mn := f.get("mappings"); !isNull(mn) {
+		in.Mappings = d.mappings(mn, join(path, "mappings"))
+	}
+	if pn := f.get("pushGroups"); !isNull(pn) {
+		in.PushGroups = d.pushGroups(pn, join(path, "pushGroups"))
+		if len(in.PushGroups) > 0 && !in.Provisioning.PushGroups {
+			d.errorf(pn, join(path, "pushGroups"), "groups are pushed only with provisioning.pushGroups: true")
+		}
 	}
 	return in
 }
@@ -180,7 +199,7 @@ func (d *decoder) groups(n *yaml.Node, path string) []string {
 	return out
 }
 
-func (d *decoder) scim(n *yaml.Node, path, name string) SCIM {
+func (d *decoder) scim(n *yaml.Node, path, name, kind string) SCIM {
 	s := SCIM{Version: "2.0", UserIDField: "userName"}
 	f, ok := d.mapping(n, path, "version", "baseUrl", "auth", "appName", "userIdField")
 	if !ok {
@@ -206,7 +225,10 @@ func (d *decoder) scim(n *yaml.Node, path, name string) SCIM {
 		}
 	}
 	if a := f.get("auth"); !isNull(a) {
-		s.Auth = d.auth(a, join(path, "auth"), name)
+		s.Auth = d.auth(a, join(path, "auth"), name, kind)
+	}
+	if kind == KindCustom {
+		d.forbid(f, path, "on a custom app (Okta names it; appName picks a template)", "appName")
 	}
 	if an := f.get("appName"); !isNull(an) {
 		if v, ok := d.str(an, join(path, "appName")); ok {
@@ -229,9 +251,9 @@ func (d *decoder) scim(n *yaml.Node, path, name string) SCIM {
 	return s
 }
 
-func (d *decoder) auth(n *yaml.Node, path, name string) Auth {
+func (d *decoder) auth(n *yaml.Node, path, name, kind string) Auth {
 	var a Auth
-	f, ok := d.mapping(n, path, "method", "token", "username", "password")
+	f, ok := d.mapping(n, path, "method", "token", "username", "password", "oauth")
 	if !ok {
 		return a
 	}
@@ -262,6 +284,17 @@ func (d *decoder) auth(n *yaml.Node, path, name string) Auth {
 		if p := f.get("password"); !isNull(p) {
 			a.Password = d.secretRef(p, join(path, "password"), envBase+"_SCIM_PASSWORD")
 		}
+	case "oauth":
+		if kind == KindCustom {
+			// A custom app's OAuth 2 mode: Okta gets its own tokens.
+			d.require(f, path, "oauth")
+			d.forbid(f, path, "with method oauth on a custom app (it takes oauth: tokenEndpoint, authorizeEndpoint, clientId, clientSecret)", "token", "username", "password")
+			if o := f.get("oauth"); !isNull(o) {
+				a.OAuth2 = d.oauth2(o, join(path, "oauth"), envBase)
+			}
+			break
+		}
+		fallthrough
 	default:
 		d.require(f, path, "token")
 		d.forbid(f, path, "with method "+method+" (it takes a token; username and password are for basic)", "username", "password")
@@ -269,10 +302,13 @@ func (d *decoder) auth(n *yaml.Node, path, name string) Auth {
 			a.Token = d.secretRef(t, join(path, "token"), envBase+"_SCIM_TOKEN")
 		}
 	}
+	if method != "oauth" || kind != KindCustom {
+		d.forbid(f, path, "here (oauth: is for method oauth on a custom app)", "oauth")
+	}
 	return a
 }
 
-func (d *decoder) signOn(n *yaml.Node, path string) SignOn {
+func (d *decoder) signOn(n *yaml.Node, path, kind string) SignOn {
 	var s SignOn
 	f, ok := d.mapping(n, path, "mode", "saml", "swa")
 	if !ok || !d.require(f, path, "mode") {
@@ -290,24 +326,26 @@ func (d *decoder) signOn(n *yaml.Node, path string) SignOn {
 			return s
 		}
 		sp := join(path, "saml")
-		sf, ok := d.mapping(f.get("saml"), sp, "acsUrl", "audience")
+		sf, ok := d.mapping(f.get("saml"), sp, append([]string{"acsUrl", "audience"}, customSAMLKeys...)...)
 		if !ok {
 			return s
 		}
 		d.require(sf, sp, "acsUrl", "audience")
 		s.SAML = &SAML{ACSURL: d.appURL(sf.get("acsUrl"), join(sp, "acsUrl")), Audience: d.optString(sf, "audience", sp)}
+		d.customSAML(sf, sp, kind, s.SAML)
 	case "swa":
 		d.forbid(f, path, "with mode swa", "saml")
 		if !d.require(f, path, "swa") {
 			return s
 		}
 		sp := join(path, "swa")
-		sf, ok := d.mapping(f.get("swa"), sp, "loginUrl")
+		sf, ok := d.mapping(f.get("swa"), sp, "loginUrl", "usernameField", "passwordField", "buttonField")
 		if !ok {
 			return s
 		}
 		d.require(sf, sp, "loginUrl")
 		s.SWA = &SWA{LoginURL: d.appURL(sf.get("loginUrl"), join(sp, "loginUrl"))}
+		d.customSWA(sf, sp, kind, s.SWA)
 	}
 	return s
 }

@@ -22,15 +22,28 @@ type Org struct {
 
 // Integration is one SCIM app to converge.
 type Integration struct {
-	Name         string
+	Name string
+	// Kind is template (an OIN SCIM template app, the default) or custom (an App
+	// Integration Wizard SAML 2.0 or SWA app with SCIM provisioning).
+	Kind         string
 	Label        string
 	SCIM         SCIM
 	SignOn       SignOn
 	Visibility   Visibility
 	Provisioning Provisioning
 	Groups       []string
-	Pos          Position // of the list item
+	// Mappings are attribute mappings (Profile Mappings API); PushGroups the groups
+	// pushed to the SCIM server (Group Push Mappings API).
+	Mappings   Mappings
+	PushGroups []PushGroup
+	Pos        Position // of the list item
 }
+
+// Kinds of integration.
+const (
+	KindTemplate = "template"
+	KindCustom   = "custom"
+)
 
 // SCIM is where and how Okta provisions to.
 type SCIM struct {
@@ -47,6 +60,15 @@ type Auth struct {
 	Token    *SecretRef
 	Username string
 	Password *SecretRef
+	// OAuth2 is a custom app's "OAuth 2" mode (method oauth with kind custom): Okta
+	// gets tokens from the SCIM server's authorization server.
+	OAuth2 *OAuth2
+}
+
+// OAuth2 are the custom app's OAuth 2 connection settings.
+type OAuth2 struct {
+	TokenEndpoint, AuthorizeEndpoint, ClientID string
+	ClientSecret                               *SecretRef
 }
 
 // SignOn is the app's sign-on mode and its settings.
@@ -56,11 +78,29 @@ type SignOn struct {
 	SWA  *SWA
 }
 
-// SAML settings of a SAML 2.0 sign-on.
-type SAML struct{ ACSURL, Audience string }
+// SAML settings of a SAML 2.0 sign-on. Beyond ACSURL and Audience, the fields are a
+// custom app's (template apps take no more).
+type SAML struct {
+	ACSURL, Audience                    string
+	NameIDFormat                        string // a urn:oasis:names:tc:SAML:… format
+	NameID                              string // subjectNameIdTemplate, e.g. ${user.userName}
+	SignResponse, SignAssertion         bool
+	SignatureAlgorithm, DigestAlgorithm string
+	Attributes                          []SAMLAttribute
+}
 
-// SWA settings of a Secure Web Authentication sign-on.
-type SWA struct{ LoginURL string }
+// SAMLAttribute is an attribute statement of a custom SAML app.
+type SAMLAttribute struct {
+	Name, NameFormat string
+	Values           []string
+}
+
+// SWA settings of a Secure Web Authentication sign-on. The field selectors are a
+// custom SWA app's.
+type SWA struct {
+	LoginURL                                  string
+	UsernameField, PasswordField, ButtonField string
+}
 
 // Visibility is the General tab's "Application visibility" and auto login.
 type Visibility struct{ HideWeb, HideMobile, AutoLogin bool }
@@ -68,6 +108,34 @@ type Visibility struct{ HideWeb, HideMobile, AutoLogin bool }
 // Provisioning is the To App / To Okta actions.
 type Provisioning struct {
 	CreateUsers, UpdateUsers, DeactivateUsers, SyncPassword, PushGroups, ImportUsers bool
+	ImportGroups                                                                     bool // custom apps only
+}
+
+// Mappings are attribute mappings in both directions; properties not named are left
+// alone.
+type Mappings struct {
+	ToApp  []PropertyMapping // Okta user → app user
+	ToOkta []PropertyMapping // app user → Okta user (import)
+}
+
+// PropertyMapping maps one target property from an expression.
+type PropertyMapping struct {
+	Property   string
+	Expression string
+	// Update: apply on create and update (Okta's pushStatus PUSH); false: on create only.
+	Update bool
+	// Type of the app user property when the tool must add it to the app's schema.
+	Type string
+	Pos  Position
+}
+
+// PushGroup is one Okta group, or every group whose name matches a pattern, pushed to
+// the SCIM server.
+type PushGroup struct {
+	Group  string // exact Okta group name
+	Match  string // or a pattern with * and ?
+	Target string // name of the group on the SCIM server (linked if it exists); default the Okta name
+	Pos    Position
 }
 
 // Integration returns the integration called name.
