@@ -10,16 +10,37 @@ type credentials struct {
 	Method          string
 	Username        string
 	Token, Password config.Secret
+	// Custom apps: header sends the token as a Bearer token; oauth is OAuth 2, whose
+	// tokens Okta gets itself (ClientSecret is the client's).
+	Custom       bool
+	ClientSecret config.Secret
 }
 
-func (c credentials) scim() scim.Credentials {
-	return scim.Credentials{Method: scim.AuthMethod(c.Method), Token: c.Token.Value(), Username: c.Username, Password: c.Password.Value()}
+// scim is what the connection test sends; ok is false when the tool holds no
+// credential Okta would send (a custom app's OAuth 2: Okta gets its own tokens).
+func (c credentials) scim() (scim.Credentials, bool) {
+	method := scim.AuthMethod(c.Method)
+	if c.Custom {
+		switch c.Method {
+		case "header":
+			method = scim.AuthMethod("oauth") // the wizard's HTTP Header mode: Authorization: Bearer <token>
+		case "oauth":
+			return scim.Credentials{}, false
+		}
+	}
+	return scim.Credentials{Method: method, Token: c.Token.Value(), Username: c.Username, Password: c.Password.Value()}, true
 }
 
 func (r *runner) resolveCredentials(ir *integrationRun) bool {
 	a := ir.in.SCIM.Auth
-	ir.creds = credentials{Method: a.Method, Username: a.Username}
+	ir.creds = credentials{Method: a.Method, Username: a.Username, Custom: ir.in.Kind == config.KindCustom}
 	var err error
+	if a.OAuth2 != nil && a.OAuth2.ClientSecret != nil {
+		if ir.creds.ClientSecret, err = a.OAuth2.ClientSecret.Resolve(); err != nil {
+			r.fail(ir, StepApp, err, "")
+			return false
+		}
+	}
 	if a.Token != nil {
 		if ir.creds.Token, err = a.Token.Resolve(); err != nil {
 			r.fail(ir, StepApp, err, "")
@@ -33,4 +54,10 @@ func (r *runner) resolveCredentials(ir *integrationRun) bool {
 		}
 	}
 	return true
+}
+
+// tokenAuth reports whether the connection uses a token the Provisioning Connection
+// API could take (it has no Basic scheme, and a custom app's OAuth 2 is Okta's own).
+func (c credentials) tokenAuth() bool {
+	return c.Method == "header" || (c.Method == "oauth" && !c.Custom)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/okta"
@@ -137,33 +136,21 @@ func (r *runner) plan(ctx context.Context) (plan.Plan, error) {
 	return p, nil
 }
 
-// orphans are apps stamped by oktascim, of the templates the file uses or the
-// default ones, whose integration the file no longer names.
+// orphans are apps stamped by oktascim whose integration the file no longer names
+// (one listing of every app).
 func (r *runner) orphans(ctx context.Context) ([]plan.AppRef, error) {
 	named := map[string]bool{}
-	templates := map[string]bool{}
-	for _, n := range config.DefaultAppNames() {
-		templates[n] = true
-	}
 	for _, in := range r.opts.AllIntegrations {
 		named[in.Name] = true
-		templates[plan.AppName(in)] = true
 	}
-	names := make([]string, 0, len(templates))
-	for n := range templates {
-		names = append(names, n)
+	apps, err := r.appsNamed(ctx, "")
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(names)
 	out := []plan.AppRef{}
-	for _, n := range names {
-		apps, err := r.appsNamed(ctx, n)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range apps {
-			if stamp, ok := okta.StampedName(a.AdminNote); ok && !named[stamp] {
-				out = append(out, plan.AppRef{ID: a.ID, Label: a.Label, AppName: a.Name, Integration: stamp, Status: a.Status})
-			}
+	for _, a := range apps {
+		if stamp, ok := okta.StampedName(a.AdminNote); ok && !named[stamp] {
+			out = append(out, plan.AppRef{ID: a.ID, Label: a.Label, AppName: a.Name, Integration: stamp, Status: a.Status})
 		}
 	}
 	return out, nil

@@ -27,7 +27,7 @@ func (r *runner) ensureProvisioning(ctx context.Context, ir *integrationRun) {
 	}
 	if on {
 		ir.provisioningOn = true
-		if conn.Supported() && conn.Status == "ENABLED" && conn.BaseURL != ir.in.SCIM.BaseURL && ir.creds.Method != "basic" {
+		if conn.Supported() && conn.Status == "ENABLED" && conn.BaseURL != ir.in.SCIM.BaseURL && ir.creds.tokenAuth() {
 			r.setConnection(ctx, ir, fmt.Sprintf("base URL %s → %s", conn.BaseURL, ir.in.SCIM.BaseURL))
 			return
 		}
@@ -40,7 +40,7 @@ func (r *runner) ensureProvisioning(ctx context.Context, ir *integrationRun) {
 	}
 	// The connection API has no Basic scheme, and answers UNKNOWN where it does not
 	// manage the app. Try it where it may work; re-read to see whether it did.
-	if ir.creds.Method != "basic" {
+	if ir.creds.tokenAuth() {
 		if r.setConnection(ctx, ir, "") {
 			return
 		}
@@ -115,7 +115,7 @@ func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change s
 func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 	step := r.provisioningStep(ir)
 	r.report(Event{Integration: ir.in.Name, Step: StepProvisioning, Outcome: Manual, AppID: ir.app.ID, Manual: &step,
-		Detail: "Okta's API cannot enable provisioning for the " + ir.app.Name + " template app; an admin must do it in the Admin Console"})
+		Detail: "Okta's API cannot enable provisioning for " + appKind(ir) + "; an admin must do it in the Admin Console"})
 	since := r.opts.Now()
 	if r.opts.Manual != nil {
 		// The stand-in's own failure is not the verdict: the verification below is.
@@ -138,6 +138,9 @@ func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 }
 
 func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
+	if ir.creds.Custom {
+		return r.customProvisioningStep(ir)
+	}
 	in := ir.in
 	p := in.Provisioning
 	vals := ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
@@ -191,4 +194,65 @@ func checked(b bool) string {
 		return "checked"
 	}
 	return "unchecked"
+}
+
+// customProvisioningStep is the App Integration Wizard app's: switch SCIM on (General
+// tab), then the Provisioning tab's SCIM connection, as Okta's guide "Integrate your
+// SCIM service with an Okta app" lists its fields.
+func (r *runner) customProvisioningStep(ir *integrationRun) ManualStep {
+	in := ir.in
+	p := in.Provisioning
+	vals := ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
+		Token: ir.creds.Token, Password: ir.creds.Password, UserIDField: in.SCIM.UserIDField,
+		PushNewUsers: p.CreateUsers, PushProfileUpdates: p.UpdateUsers, PushGroups: p.PushGroups, ImportUsers: p.ImportUsers,
+		Custom: true, ImportGroups: p.ImportGroups, ClientSecret: ir.creds.ClientSecret}
+	fields := []ManualField{
+		{Name: "SCIM connector base URL", Value: in.SCIM.BaseURL},
+		{Name: "Unique identifier field for users", Value: in.SCIM.UserIDField},
+		{Name: "Supported provisioning actions: Import New Users and Profile Updates", Value: checked(p.ImportUsers)},
+		{Name: "Supported provisioning actions: Push New Users", Value: checked(p.CreateUsers)},
+		{Name: "Supported provisioning actions: Push Profile Updates", Value: checked(p.UpdateUsers)},
+		{Name: "Supported provisioning actions: Push Groups", Value: checked(p.PushGroups)},
+		{Name: "Supported provisioning actions: Import Groups", Value: checked(p.ImportGroups)},
+	}
+	test := "Click Test Connector Configuration: it must succeed for the actions checked"
+	switch ir.creds.Method {
+	case "basic":
+		fields = append(fields, ManualField{Name: "Authentication Mode", Value: "Basic Auth"},
+			ManualField{Name: "Username", Value: ir.creds.Username},
+			ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
+	case "header":
+		fields = append(fields, ManualField{Name: "Authentication Mode", Value: "HTTP Header"},
+			ManualField{Name: "Authorization (Bearer token)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
+	default:
+		o := in.SCIM.Auth.OAuth2
+		vals.TokenEndpoint, vals.AuthorizeEndpoint, vals.ClientID = o.TokenEndpoint, o.AuthorizeEndpoint, o.ClientID
+		fields = append(fields, ManualField{Name: "Authentication Mode", Value: "OAuth 2"},
+			ManualField{Name: "Access token endpoint URI", Value: o.TokenEndpoint},
+			ManualField{Name: "Authorization endpoint URI", Value: o.AuthorizeEndpoint},
+			ManualField{Name: "Client ID", Value: o.ClientID},
+			ManualField{Name: "Client Secret", Value: r.secretText(ir.creds.ClientSecret, o.ClientSecret.Describe()), Secret: true})
+		test = "Click Authenticate with " + ir.app.Label + " and sign in to the SCIM server's authorization server; then Test Connector Configuration must succeed"
+	}
+	return ManualStep{
+		Integration: in.Name, AppID: ir.app.ID, Values: vals,
+		Title: fmt.Sprintf("Enable SCIM provisioning for %q", ir.app.Label),
+		Link:  r.opts.Client.GeneralTabURL(ir.app.Name, ir.app.ID),
+		Actions: []string{
+			"Open the link (Applications > " + ir.app.Label + " > General), click Edit under App Settings, set Provisioning to SCIM, and Save",
+			"Open the Provisioning tab (" + r.opts.Client.ProvisioningTabURL(ir.app.Name, ir.app.ID) + "), Integration, click Edit",
+			"Enter the values below",
+			test,
+			"Click Save",
+		},
+		Fields: fields,
+		Verify: "oktascim checks that Okta serves the app's provisioning features, then runs the connection test and reads the System Log",
+	}
+}
+
+func appKind(ir *integrationRun) string {
+	if ir.creds.Custom {
+		return "an App Integration Wizard app (" + ir.app.SignOnMode + ")"
+	}
+	return "the " + ir.app.Name + " template app"
 }

@@ -180,9 +180,15 @@ func (r *runner) applyOne(ctx context.Context, in config.Integration) int {
 	return ir.code
 }
 
-// appsNamed lists (once per run) the apps of one catalog name.
+// appsNamed lists (once per run) the apps of one catalog name; "" lists every app
+// (a custom SAML app has a name Okta made up, so only its stamp finds it).
 func (r *runner) appsNamed(ctx context.Context, name string) ([]okta.App, error) {
-	return r.apps.get(name, func() ([]okta.App, error) { return r.opts.Client.ListAppsByName(ctx, name) })
+	return r.apps.get(name, func() ([]okta.App, error) {
+		if name == "" {
+			return r.opts.Client.ListApps(ctx)
+		}
+		return r.opts.Client.ListAppsByName(ctx, name)
+	})
 }
 
 // match finds the app the integration manages (or would adopt) among the apps of

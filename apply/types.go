@@ -86,6 +86,12 @@ type ProvisioningValues struct {
 	Token, Password                          config.Secret
 	PushNewUsers, PushProfileUpdates         bool
 	PushGroups, ImportUsers                  bool
+	// Custom apps (App Integration Wizard): SCIM is switched on first (General tab),
+	// Import Groups is an action, and OAuth 2 takes the authorization server's values.
+	Custom                                     bool
+	ImportGroups                               bool
+	TokenEndpoint, AuthorizeEndpoint, ClientID string
+	ClientSecret                               config.Secret
 }
 
 // ManualHandler performs a manual step on the admin's behalf (the simulator's admin

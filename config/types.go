@@ -149,6 +149,16 @@ func (f *File) Integration(name string) (*Integration, bool) {
 }
 
 // DefaultAppName is the OIN SCIM template app for a SCIM version and auth method.
+// IsTemplateName reports whether name is a catalog app the tool knows as a SCIM template.
+func IsTemplateName(name string) bool {
+	for _, n := range DefaultAppNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultAppNames are the OIN SCIM template apps the tool uses unless a file names another.
 func DefaultAppNames() []string {
 	return []string{"scim1testapp", "scim2headerauth", "scim2testapp", "scim2testapp_basic"}

@@ -37,6 +37,10 @@ func DesiredApp(in config.Integration) okta.AppSpec {
 	if spec.Label == "" {
 		spec.Label = in.Name
 	}
+	if in.Kind == config.KindCustom {
+		customApp(in, &spec)
+		return spec
+	}
 	switch {
 	case in.SignOn.Mode == "saml" && in.SignOn.SAML != nil:
 		spec.AppSettings["acsUrl"] = in.SignOn.SAML.ACSURL
@@ -47,8 +51,47 @@ func DesiredApp(in config.Integration) okta.AppSpec {
 	return spec
 }
 
-// AppName is the OIN template the integration uses.
+// SWATemplate is the catalog name of a custom SWA app with field selectors.
+const SWATemplate = "template_swa"
+
+// customApp fills in an App Integration Wizard app: a SAML 2.0 app Okta names itself
+// (settings.signOn), or an SWA app with field selectors (settings.app).
+func customApp(in config.Integration, spec *okta.AppSpec) {
+	spec.SignOnSettings = map[string]any{}
+	switch {
+	case in.SignOn.SAML != nil:
+		s := in.SignOn.SAML
+		attrs := make([]any, 0, len(s.Attributes))
+		for _, a := range s.Attributes {
+			values := make([]any, len(a.Values))
+			for i, v := range a.Values {
+				values[i] = v
+			}
+			attrs = append(attrs, map[string]any{"type": "EXPRESSION", "name": a.Name, "namespace": a.NameFormat, "values": values})
+		}
+		spec.SignOnSettings = map[string]any{
+			"ssoAcsUrl": s.ACSURL, "recipient": s.ACSURL, "destination": s.ACSURL, "audience": s.Audience,
+			"subjectNameIdTemplate": s.NameID, "subjectNameIdFormat": s.NameIDFormat,
+			"responseSigned": s.SignResponse, "assertionSigned": s.SignAssertion,
+			"signatureAlgorithm": s.SignatureAlgorithm, "digestAlgorithm": s.DigestAlgorithm,
+			"honorForceAuthn": true, "authnContextClassRef": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+			"attributeStatements": attrs,
+		}
+	case in.SignOn.SWA != nil:
+		s := in.SignOn.SWA
+		spec.AppSettings = map[string]any{"url": s.LoginURL, "usernameField": s.UsernameField, "passwordField": s.PasswordField, "buttonField": s.ButtonField}
+	}
+}
+
+// AppName is the catalog app the integration uses: an OIN template, template_swa for
+// a custom SWA app, or "" for a custom SAML app (Okta names it).
 func AppName(in config.Integration) string {
+	if in.Kind == config.KindCustom {
+		if in.SignOn.Mode == "swa" {
+			return SWATemplate
+		}
+		return ""
+	}
 	if in.SCIM.AppName != "" {
 		return in.SCIM.AppName
 	}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -50,6 +51,16 @@ func AppChanges(want okta.AppSpec, have okta.App) []FieldChange {
 	for _, k := range keys {
 		str("settings.app."+k, fmt.Sprint(valueOr(have.AppSettings[k])), fmt.Sprint(want.AppSettings[k]))
 	}
+	keys = keys[:0]
+	for k := range want.SignOnSettings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if old, new := canonical(have.SignOnSettings[k]), canonical(want.SignOnSettings[k]); old != new {
+			out = append(out, FieldChange{"settings.signOn." + k, old, new})
+		}
+	}
 	if name, ok := okta.StampedName(have.AdminNote); !ok || name != wantStampName(want.AdminNote) {
 		str("settings.notes.admin (ownership stamp)", firstLine(have.AdminNote), stampTag(want.AdminNote))
 	}
@@ -57,6 +68,19 @@ func AppChanges(want okta.AppSpec, have okta.App) []FieldChange {
 	boolean("visibility.hide.iOS", have.HideMobile, want.HideMobile)
 	boolean("visibility.autoSubmitToolbar", have.AutoSubmitToolbar, want.AutoSubmitToolbar)
 	return out
+}
+
+// canonical prints a setting as JSON (maps with sorted keys), so that values read from
+// Okta and values the file declares compare equal when they mean the same.
+func canonical(v any) string {
+	if v == nil {
+		return `""`
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 func valueOr(v any) any {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/okta"
 )
 
@@ -36,7 +37,8 @@ func FindManaged(name, label, appName string, apps []okta.App) (Match, error) {
 			}
 			continue
 		}
-		if a.Name == appName && a.Label == label {
+		if a.Label == label && (a.Name == appName || (appName == "" && a.SignOnMode == SignOnSAML && !config.IsTemplateName(a.Name))) {
+			// appName "" is a custom SAML app, whose name Okta made up.
 			candidates = append(candidates, a)
 		}
 	}
@@ -48,7 +50,7 @@ func FindManaged(name, label, appName string, apps []okta.App) (Match, error) {
 	case len(candidates) == 1:
 		return Match{App: &candidates[0], Adopt: true}, nil
 	case len(candidates) > 1:
-		return Match{}, &AmbiguousError{name, fmt.Sprintf("several unmanaged %s apps are labelled %q", appName, label), ids(candidates)}
+		return Match{}, &AmbiguousError{name, fmt.Sprintf("several unmanaged %s apps are labelled %q", orCustom(appName), label), ids(candidates)}
 	}
 	return Match{}, nil
 }
@@ -59,4 +61,11 @@ func ids(apps []okta.App) []string {
 		out[i] = a.ID
 	}
 	return out
+}
+
+func orCustom(appName string) string {
+	if appName == "" {
+		return "custom SAML"
+	}
+	return appName
 }
