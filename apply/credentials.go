@@ -23,7 +23,7 @@ func (c credentials) scim() (scim.Credentials, bool) {
 	if c.Custom {
 		switch c.Method {
 		case "header":
-			method = scim.AuthMethod("oauth") // the wizard's HTTP Header mode: Authorization: Bearer <token>
+			method = scim.AuthOAuth // the wizard's HTTP Header mode: Authorization: Bearer <token>
 		case "oauth":
 			return scim.Credentials{}, false
 		}

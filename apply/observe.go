@@ -83,6 +83,12 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 			return obs, err
 		}
 	}
+	if err := r.observeMappings(ctx, in, id, &obs); err != nil {
+		return obs, err
+	}
+	if err := r.observePush(ctx, in, id, &obs); err != nil {
+		return obs, err
+	}
 	assigned, err := r.opts.Client.AppGroupIDs(ctx, id)
 	if err != nil {
 		return obs, err
@@ -154,4 +160,60 @@ func (r *runner) orphans(ctx context.Context) ([]plan.AppRef, error) {
 		}
 	}
 	return out, nil
+}
+
+// observeMappings reads the app's schema and profile mappings when the file declares
+// mappings (and only then: no reads for files without them).
+func (r *runner) observeMappings(ctx context.Context, in config.Integration, appID string, obs *plan.Observed) error {
+	if len(in.Mappings.ToApp) == 0 && len(in.Mappings.ToOkta) == 0 {
+		return nil
+	}
+	var err error
+	if len(in.Mappings.ToApp) > 0 {
+		if obs.Schema, err = r.opts.Client.GetAppSchema(ctx, appID); err != nil {
+			return err
+		}
+	}
+	if obs.ToApp, obs.ToOkta, err = r.opts.Client.AppMappings(ctx, appID); err != nil {
+		return err
+	}
+	obs.MappingsRead = true
+	return nil
+}
+
+// observePush resolves the groups to push and reads the app's push mappings once
+// provisioning is on (Okta refuses them before).
+func (r *runner) observePush(ctx context.Context, in config.Integration, appID string, obs *plan.Observed) error {
+	if len(in.PushGroups) == 0 {
+		return nil
+	}
+	wants, err := r.pushWants(ctx, in.PushGroups)
+	if err != nil {
+		return err
+	}
+	obs.PushWants = wants
+	if !obs.ProvisioningOn || !obs.Match.App.HasFeature("GROUP_PUSH") {
+		return nil
+	}
+	pushes, err := r.opts.Client.GroupPushes(ctx, appID)
+	if okta.IsNotFound(err) {
+		obs.PushAPIMissing = true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	obs.Pushes, obs.PushRead = pushes, true
+	obs.PushNames = map[string]string{}
+	for _, w := range wants {
+		obs.PushNames[w.GroupID] = w.GroupName
+	}
+	for _, p := range pushes {
+		if _, ok := obs.PushNames[p.SourceGroupID]; !ok {
+			if n, err := r.groupName(ctx, p.SourceGroupID); err == nil {
+				obs.PushNames[p.SourceGroupID] = n
+			}
+		}
+	}
+	return nil
 }

@@ -175,7 +175,9 @@ func (r *runner) applyOne(ctx context.Context, in config.Integration) int {
 	} else {
 		r.skip(ir, StepActions, "provisioning is not on yet; the actions are set once it is")
 	}
+	r.ensureMappings(ctx, ir)
 	r.ensureGroups(ctx, ir)
+	r.ensureGroupPush(ctx, ir)
 	r.test(ctx, ir)
 	return ir.code
 }

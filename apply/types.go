@@ -31,7 +31,9 @@ const (
 	StepApp          = "app"
 	StepProvisioning = "provisioning"
 	StepActions      = "actions"
+	StepMappings     = "mappings"
 	StepGroups       = "groups"
+	StepPush         = "push"
 	StepTest         = "test"
 	StepDelete       = "delete"
 )
@@ -71,6 +73,8 @@ type ManualStep struct {
 	// Values is the same as Fields, typed, for an automated stand-in (the simulator's
 	// admin). Secrets in it print as (sensitive).
 	Values ProvisioningValues `json:"-"`
+	// Pushes are the groups of a manual group push step, for the stand-in.
+	Pushes []plan.PushWant `json:"-"`
 }
 
 // ManualField is one value to enter.

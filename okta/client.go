@@ -166,3 +166,8 @@ func (c *Client) ProvisioningTabURL(appName, appID string) string {
 func (c *Client) GeneralTabURL(appName, appID string) string {
 	return fmt.Sprintf("%s/admin/app/%s/instance/%s/#tab-general", c.AdminURL(), appName, appID)
 }
+
+// PushGroupsTabURL is the app's Push Groups tab in the Admin Console.
+func (c *Client) PushGroupsTabURL(appName, appID string) string {
+	return strings.Replace(c.GeneralTabURL(appName, appID), "#tab-general", "#tab-pushgroups", 1)
+}

@@ -14,32 +14,44 @@ type Group struct{ ID, Name string }
 // FindGroup finds a group by exact name. Okta's q is a prefix match, so the exact
 // comparison happens here; more than one exact match is reported as ambiguous.
 func (c *Client) FindGroup(ctx context.Context, name string) (Group, []Group, error) {
-	groups, resp, err := c.sdk.Group.ListGroups(ctx, query.NewQueryParams(query.WithQ(name), query.WithLimit(200)))
+	found, err := c.SearchGroups(ctx, name)
 	if err != nil {
-		return Group{}, nil, apiError("find group "+name, resp, err)
+		return Group{}, nil, err
 	}
 	var exact []Group
-	pages := c.pager()
-	for {
-		for _, g := range groups {
-			if g.Profile != nil && g.Profile.Name == name {
-				exact = append(exact, Group{ID: g.Id, Name: g.Profile.Name})
-			}
-		}
-		if more, err := pages.more(resp); err != nil {
-			return Group{}, nil, apiError("find group "+name, nil, err)
-		} else if !more {
-			break
-		}
-		groups = nil
-		if resp, err = resp.Next(ctx, &groups); err != nil {
-			return Group{}, nil, apiError("find group "+name, resp, err)
+	for _, g := range found {
+		if g.Name == name {
+			exact = append(exact, g)
 		}
 	}
 	if len(exact) == 1 {
 		return exact[0], exact, nil
 	}
 	return Group{}, exact, nil
+}
+
+// SearchGroups lists the groups whose name starts with prefix (Okta's q), every page.
+func (c *Client) SearchGroups(ctx context.Context, prefix string) ([]Group, error) {
+	groups, resp, err := c.sdk.Group.ListGroups(ctx, query.NewQueryParams(query.WithQ(prefix), query.WithLimit(200)))
+	if err != nil {
+		return nil, apiError("search groups "+prefix, resp, err)
+	}
+	var out []Group
+	pages := c.pager()
+	for {
+		for _, g := range groups {
+			if g.Profile != nil {
+				out = append(out, Group{ID: g.Id, Name: g.Profile.Name})
+			}
+		}
+		if more, err := pages.more(resp); err != nil || !more {
+			return out, apiError("search groups "+prefix, nil, err)
+		}
+		groups = nil
+		if resp, err = resp.Next(ctx, &groups); err != nil {
+			return nil, apiError("search groups "+prefix, resp, err)
+		}
+	}
 }
 
 // AppGroupIDs lists the ids of the groups assigned to an app.

@@ -107,6 +107,18 @@ type Observed struct {
 	GroupProblems map[string]string
 	// Assigned are the app's group assignments, id → name.
 	Assigned map[string]string
+	// Mappings, when the file declares any: the app's user schema and its two profile
+	// mappings, read.
+	MappingsRead  bool
+	Schema        okta.AppSchema
+	ToApp, ToOkta okta.Mapping
+	// Group push, when the file declares any: the groups resolved, the app's push
+	// mappings (when provisioning is on), or that the org lacks the API.
+	PushWants      []PushWant
+	PushRead       bool
+	Pushes         []okta.GroupPush
+	PushNames      map[string]string
+	PushAPIMissing bool
 }
 
 // Compute plans one integration from what the org holds. prune decides whether
@@ -130,6 +142,10 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 		p.Manual = append(p.Manual, consoleActions(in, okta.App{})...)
 		for _, g := range in.Groups {
 			p.Changes = append(p.Changes, FieldChange{"groups", "", g})
+		}
+		p.Changes = append(p.Changes, declaredMappings(in)...)
+		for _, pg := range in.PushGroups {
+			p.Changes = append(p.Changes, FieldChange{"push." + pushLabel(pg), "", "pushed once provisioning is on"})
 		}
 		return p
 	}
@@ -182,6 +198,27 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 			p.Removals = append(p.Removals, FieldChange{"groups", obs.Assigned[id], ""})
 		} else {
 			p.Kept = append(p.Kept, obs.Assigned[id])
+		}
+	}
+	if obs.MappingsRead {
+		for _, name := range SortedKeys(MissingAppProperties(in.Mappings.ToApp, obs.Schema)) {
+			p.Changes = append(p.Changes, FieldChange{"appSchema." + name, "", "added (" + typeOf(in.Mappings.ToApp, name) + ")"})
+		}
+		p.Changes = append(p.Changes, directionChanges("toApp", in.Mappings.ToApp, obs.ToApp)...)
+		p.Changes = append(p.Changes, directionChanges("toOkta", in.Mappings.ToOkta, obs.ToOkta)...)
+	}
+	switch {
+	case len(in.PushGroups) == 0:
+	case obs.PushAPIMissing:
+		p.Manual = append(p.Manual, "Push Groups: this org has no Group Push Mappings API; push the groups in the Admin Console (apply prints them and verifies on the SCIM server)")
+	case obs.PushRead:
+		changes, removals, kept := PushChanges(obs.PushWants, obs.Pushes, obs.PushNames, prune)
+		p.Changes = append(p.Changes, changes...)
+		p.Removals = append(p.Removals, removals...)
+		p.Kept = append(p.Kept, kept...)
+	default:
+		for _, w := range obs.PushWants {
+			p.Changes = append(p.Changes, FieldChange{"push." + w.GroupName, "", "pushed as " + w.Target + " once provisioning and Push Groups are on"})
 		}
 	}
 	switch {
@@ -256,4 +293,45 @@ func (p *Plan) Finish() {
 			p.Summary.Errors++
 		}
 	}
+}
+
+func pushLabel(pg config.PushGroup) string {
+	if pg.Group != "" {
+		return pg.Group
+	}
+	return pg.Match
+}
+
+func typeOf(ms []config.PropertyMapping, name string) string {
+	for _, m := range ms {
+		if m.Property == name {
+			return m.Type
+		}
+	}
+	return "string"
+}
+
+// declaredMappings are the mappings of an app yet to be created.
+func declaredMappings(in config.Integration) []FieldChange {
+	var out []FieldChange
+	for _, d := range []struct {
+		name string
+		ms   []config.PropertyMapping
+	}{{"toApp", in.Mappings.ToApp}, {"toOkta", in.Mappings.ToOkta}} {
+		for _, m := range d.ms {
+			out = append(out, FieldChange{"mappings." + d.name + "." + m.Property, "", describeMapping(okta.MappingProperty{Expression: m.Expression, PushStatus: pushStatus(m.Update)})})
+		}
+	}
+	return out
+}
+
+// directionChanges compares one direction, or says the mapping does not exist yet.
+func directionChanges(name string, declared []config.PropertyMapping, have okta.Mapping) []FieldChange {
+	if len(declared) == 0 {
+		return nil
+	}
+	if have.ID == "" {
+		return []FieldChange{{"mappings." + name, "(no such mapping on the app yet)", fmt.Sprintf("%d propert(ies)", len(declared))}}
+	}
+	return MappingChanges(name, declared, have)
 }

@@ -1,0 +1,252 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/plan"
+	"github.com/oktascim/oktascim/scim"
+)
+
+// pushWants resolves the file's pushGroups to Okta groups: exact names, and every group
+// a pattern matches (Okta's q is a prefix search; the pattern is applied here).
+func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) ([]plan.PushWant, error) {
+	var out []plan.PushWant
+	seen := map[string]bool{}
+	add := func(w plan.PushWant) {
+		if !seen[w.GroupID] {
+			seen[w.GroupID] = true
+			out = append(out, w)
+		}
+	}
+	for _, pg := range pgs {
+		if pg.Group != "" {
+			g, err := r.findGroup(ctx, pg.Group)
+			if err != nil {
+				return nil, err
+			}
+			if err := g.problem(pg.Group); err != nil {
+				return nil, fmt.Errorf("pushGroups: %w", err)
+			}
+			target := pg.Target
+			if target == "" {
+				target = pg.Group
+			}
+			add(plan.PushWant{GroupID: g.id, GroupName: pg.Group, Target: target})
+			continue
+		}
+		prefix := pg.Match
+		if i := strings.IndexAny(prefix, "*?["); i >= 0 {
+			prefix = prefix[:i]
+		}
+		found, err := r.opts.Client.SearchGroups(ctx, prefix)
+		if err != nil {
+			return nil, err
+		}
+		sort.Slice(found, func(i, j int) bool { return found[i].Name < found[j].Name })
+		for _, g := range found {
+			if ok, _ := path.Match(pg.Match, g.Name); ok {
+				add(plan.PushWant{GroupID: g.ID, GroupName: g.Name, Target: g.Name})
+			}
+		}
+	}
+	return out, nil
+}
+
+// ensureGroupPush pushes the declared groups through the Group Push Mappings API (or,
+// where the org lacks it, as a manual step), verifies each mapping is ACTIVE, and
+// checks the SCIM server now has each group.
+func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
+	if len(ir.in.PushGroups) == 0 {
+		return
+	}
+	if !ir.provisioningOn {
+		r.skip(ir, StepPush, "provisioning is not on yet; groups are pushed once it is")
+		return
+	}
+	if !ir.app.HasFeature("GROUP_PUSH") {
+		r.skip(ir, StepPush, "Push Groups is not on for the app yet (see the actions step)")
+		return
+	}
+	c := r.opts.Client
+	wants, err := r.pushWants(ctx, ir.in.PushGroups)
+	if err != nil {
+		r.fail(ir, StepPush, err, "")
+		return
+	}
+	have, err := c.GroupPushes(ctx, ir.app.ID)
+	if okta.IsNotFound(err) {
+		r.manualGroupPush(ctx, ir, wants)
+		return
+	}
+	if err != nil {
+		r.fail(ir, StepPush, err, "")
+		return
+	}
+	names := map[string]string{}
+	for _, w := range wants {
+		names[w.GroupID] = w.GroupName
+	}
+	for _, h := range have {
+		if _, ok := names[h.SourceGroupID]; !ok {
+			if n, err := r.groupName(ctx, h.SourceGroupID); err == nil {
+				names[h.SourceGroupID] = n
+			}
+		}
+	}
+	changes, removals, kept := plan.PushChanges(wants, have, names, r.opts.Prune)
+	bySource := map[string]okta.GroupPush{}
+	for _, h := range have {
+		bySource[h.SourceGroupID] = h
+	}
+	for _, w := range wants {
+		h, ok := bySource[w.GroupID]
+		switch {
+		case !ok:
+			_, err = c.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
+		case h.Status != "ACTIVE":
+			_, err = c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "ACTIVE")
+		}
+		if err != nil {
+			r.fail(ir, StepPush, err, "")
+			return
+		}
+	}
+	if r.opts.Prune {
+		for _, h := range have {
+			if containsWant(wants, h.SourceGroupID) {
+				continue
+			}
+			if h.Status == "ACTIVE" {
+				if _, err := c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "INACTIVE"); err != nil {
+					r.fail(ir, StepPush, err, "")
+					return
+				}
+			}
+			if err := c.DeleteGroupPush(ctx, ir.app.ID, h.ID); err != nil {
+				r.fail(ir, StepPush, err, "")
+				return
+			}
+		}
+	}
+	if !r.verifyGroupPush(ctx, ir, wants) {
+		return
+	}
+	all := append(changes, removals...)
+	detail := fmt.Sprintf("%d group(s) pushed and verified", len(wants))
+	if len(kept) > 0 {
+		detail += "; left alone (not in the file): " + strings.Join(kept, ", ")
+	}
+	if len(all) == 0 {
+		r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Unchanged, AppID: ir.app.ID, Detail: detail})
+		return
+	}
+	r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Done, AppID: ir.app.ID, Changes: all,
+		Detail: plan.Summarize(all) + "; " + detail})
+}
+
+func containsWant(wants []plan.PushWant, id string) bool {
+	for _, w := range wants {
+		if w.GroupID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// verifyGroupPush re-reads the mappings (each must be ACTIVE; ERROR carries Okta's
+// reason) and looks for each group on the SCIM server.
+func (r *runner) verifyGroupPush(ctx context.Context, ir *integrationRun, wants []plan.PushWant) bool {
+	have, err := r.opts.Client.GroupPushes(ctx, ir.app.ID)
+	if err != nil {
+		r.fail(ir, StepPush, fmt.Errorf("re-reading the group push mappings to verify them: %w", err), "")
+		return false
+	}
+	bySource := map[string]okta.GroupPush{}
+	for _, h := range have {
+		bySource[h.SourceGroupID] = h
+	}
+	for _, w := range wants {
+		h, ok := bySource[w.GroupID]
+		switch {
+		case !ok:
+			r.fail(ir, StepPush, fmt.Errorf("Okta shows no group push mapping for %s after creating it", w.GroupName), "")
+			return false
+		case h.Status == "ERROR":
+			r.fail(ir, StepPush, fmt.Errorf("pushing %s failed: %s", w.GroupName, orUnknown(h.ErrorSummary)),
+				"see 'oktascim logs --failures'; the SCIM server must accept POST /Groups and PATCH /Groups/{id}")
+			return false
+		case h.Status != "ACTIVE":
+			r.fail(ir, StepPush, fmt.Errorf("the group push mapping for %s is %s after activating it", w.GroupName, h.Status), "")
+			return false
+		}
+	}
+	return r.groupsOnServer(ctx, ir, wants, true)
+}
+
+// groupsOnServer checks the SCIM server lists each group (where the tool holds the
+// credentials Okta uses); report is false while polling.
+func (r *runner) groupsOnServer(ctx context.Context, ir *integrationRun, wants []plan.PushWant, report bool) bool {
+	creds, ok := ir.creds.scim()
+	if !ok {
+		return true // OAuth 2: Okta's own tokens; the mapping status is the verification
+	}
+	t := scim.Target{BaseURL: ir.in.SCIM.BaseURL, Version: ir.in.SCIM.Version, Credentials: creds}
+	var missing []string
+	for _, w := range wants {
+		id, err := scim.GroupByName(ctx, r.opts.SCIMClient, t, w.Target)
+		if err != nil {
+			if report {
+				r.fail(ir, StepPush, fmt.Errorf("looking for group %q on the SCIM server: %w", w.Target, err), "")
+			}
+			return false
+		}
+		if id == "" {
+			missing = append(missing, w.Target)
+		}
+	}
+	if len(missing) > 0 {
+		if report {
+			r.fail(ir, StepPush, fmt.Errorf("Okta reports the push ACTIVE but the SCIM server has no group %s", strings.Join(missing, ", ")),
+				"see 'oktascim logs --failures' for the push's outcome")
+		}
+		return false
+	}
+	return true
+}
+
+// manualGroupPush is the console path for an org without the Group Push Mappings API.
+func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants []plan.PushWant) {
+	if r.groupsOnServer(ctx, ir, wants, false) {
+		r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Unchanged, AppID: ir.app.ID,
+			Detail: fmt.Sprintf("the SCIM server has all %d group(s) (this org has no Group Push Mappings API; verified on the server)", len(wants))})
+		return
+	}
+	step := ManualStep{Integration: ir.in.Name, AppID: ir.app.ID, Pushes: wants,
+		Title: fmt.Sprintf("Push groups to %q", ir.app.Label),
+		Link:  r.opts.Client.PushGroupsTabURL(ir.app.Name, ir.app.ID),
+		Actions: []string{"Open the link (Applications > " + ir.app.Label + " > Push Groups)",
+			"For each group below: + Push Groups > Find groups by name, pick it, set the target name (link to an existing group of that name if offered), Save"},
+		Verify: "oktascim checks that the SCIM server's /Groups lists each group"}
+	for _, w := range wants {
+		step.Fields = append(step.Fields, ManualField{Name: w.GroupName, Value: "push as " + w.Target})
+	}
+	r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Manual, AppID: ir.app.ID, Manual: &step,
+		Detail: "this org has no Group Push Mappings API; an admin must push the groups in the Admin Console"})
+	if r.opts.Manual != nil {
+		_ = r.opts.Manual(ctx, step)
+	}
+	if !r.opts.Wait && r.opts.Manual == nil {
+		ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
+		return
+	}
+	r.waitFor(ctx, ir, StepPush, r.opts.Now(), func() (bool, error) {
+		return r.groupsOnServer(ctx, ir, wants, false), nil
+	}, "verified: the SCIM server lists every pushed group")
+}
