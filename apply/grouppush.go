@@ -101,10 +101,7 @@ func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
 		}
 	}
 	changes, removals, kept := plan.PushChanges(wants, have, names, r.opts.Prune)
-	bySource := map[string]okta.GroupPush{}
-	for _, h := range have {
-		bySource[h.SourceGroupID] = h
-	}
+	bySource := bySourceGroup(have)
 	for _, w := range wants {
 		h, ok := bySource[w.GroupID]
 		switch {
@@ -168,10 +165,7 @@ func (r *runner) verifyGroupPush(ctx context.Context, ir *integrationRun, wants 
 		r.fail(ir, StepPush, fmt.Errorf("re-reading the group push mappings to verify them: %w", err), "")
 		return false
 	}
-	bySource := map[string]okta.GroupPush{}
-	for _, h := range have {
-		bySource[h.SourceGroupID] = h
-	}
+	bySource := bySourceGroup(have)
 	for _, w := range wants {
 		h, ok := bySource[w.GroupID]
 		switch {
@@ -249,4 +243,12 @@ func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants 
 	r.waitFor(ctx, ir, StepPush, r.opts.Now(), func() (bool, error) {
 		return r.groupsOnServer(ctx, ir, wants, false), nil
 	}, "verified: the SCIM server lists every pushed group")
+}
+
+func bySourceGroup(have []okta.GroupPush) map[string]okta.GroupPush {
+	out := map[string]okta.GroupPush{}
+	for _, h := range have {
+		out[h.SourceGroupID] = h
+	}
+	return out
 }
