@@ -118,15 +118,17 @@ func (d *decoder) stringList(n *yaml.Node, path string) []string {
 }
 
 func (d *decoder) customSWA(f fields, path, kind string, s *SWA) {
-	keys := []string{"usernameField", "passwordField", "buttonField"}
+	// Field selectors belong to the plugin SWA template app (template_swa), which has no
+	// SCIM provisioning; the App Integration Wizard's SWA app (AUTO_LOGIN) finds the
+	// fields on the login page itself, and can have SCIM.
+	d.forbid(f, path, "(field selectors belong to the plugin SWA template app, which cannot have SCIM provisioning; a custom SWA app finds the fields itself)", "usernameField", "passwordField", "buttonField")
 	if kind != KindCustom {
-		d.forbid(f, path, "on a template app (field selectors are a custom SWA app's)", keys...)
+		d.forbid(f, path, "on a template app (redirectUrl is a custom SWA app's)", "redirectUrl")
 		return
 	}
-	d.require(f, path, keys...)
-	s.UsernameField = d.optString(f, "usernameField", path)
-	s.PasswordField = d.optString(f, "passwordField", path)
-	s.ButtonField = d.optString(f, "buttonField", path)
+	if n := f.get("redirectUrl"); !isNull(n) {
+		s.RedirectURL = d.appURL(n, join(path, "redirectUrl"))
+	}
 }
 
 func (d *decoder) oauth2(n *yaml.Node, path, envBase string) *OAuth2 {

@@ -339,7 +339,7 @@ func (d *decoder) signOn(n *yaml.Node, path, kind string) SignOn {
 			return s
 		}
 		sp := join(path, "swa")
-		sf, ok := d.mapping(f.get("swa"), sp, "loginUrl", "usernameField", "passwordField", "buttonField")
+		sf, ok := d.mapping(f.get("swa"), sp, "loginUrl", "redirectUrl", "usernameField", "passwordField", "buttonField")
 		if !ok {
 			return s
 		}

@@ -95,11 +95,10 @@ type SAMLAttribute struct {
 	Values           []string
 }
 
-// SWA settings of a Secure Web Authentication sign-on. The field selectors are a
-// custom SWA app's.
+// SWA settings of a Secure Web Authentication sign-on. RedirectURL is a custom
+// (App Integration Wizard, AUTO_LOGIN) SWA app's.
 type SWA struct {
-	LoginURL                                  string
-	UsernameField, PasswordField, ButtonField string
+	LoginURL, RedirectURL string
 }
 
 // Visibility is the General tab's "Application visibility" and auto login.

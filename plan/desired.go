@@ -12,6 +12,8 @@ import (
 const (
 	SignOnSAML = "SAML_2_0"
 	SignOnSWA  = "BROWSER_PLUGIN"
+	// SignOnCustomSWA is the App Integration Wizard's SWA app.
+	SignOnCustomSWA = "AUTO_LOGIN"
 )
 
 // SignOnMode maps the file's mode to Okta's signOnMode.
@@ -51,11 +53,8 @@ func DesiredApp(in config.Integration) okta.AppSpec {
 	return spec
 }
 
-// SWATemplate is the catalog name of a custom SWA app with field selectors.
-const SWATemplate = "template_swa"
-
-// customApp fills in an App Integration Wizard app: a SAML 2.0 app Okta names itself
-// (settings.signOn), or an SWA app with field selectors (settings.app).
+// customApp fills in an App Integration Wizard app, which Okta names itself: SAML 2.0
+// or SWA (AUTO_LOGIN), both with settings.signOn.
 func customApp(in config.Integration, spec *okta.AppSpec) {
 	spec.SignOnSettings = map[string]any{}
 	switch {
@@ -78,18 +77,19 @@ func customApp(in config.Integration, spec *okta.AppSpec) {
 			"attributeStatements": attrs,
 		}
 	case in.SignOn.SWA != nil:
-		s := in.SignOn.SWA
-		spec.AppSettings = map[string]any{"url": s.LoginURL, "usernameField": s.UsernameField, "passwordField": s.PasswordField, "buttonField": s.ButtonField}
+		// The wizard's SWA app: AUTO_LOGIN, named by Okta.
+		spec.SignOnMode = SignOnCustomSWA
+		spec.SignOnSettings = map[string]any{"loginUrl": in.SignOn.SWA.LoginURL}
+		if in.SignOn.SWA.RedirectURL != "" {
+			spec.SignOnSettings["redirectUrl"] = in.SignOn.SWA.RedirectURL
+		}
 	}
 }
 
-// AppName is the catalog app the integration uses: an OIN template, template_swa for
-// a custom SWA app, or "" for a custom SAML app (Okta names it).
+// AppName is the catalog app the integration uses: an OIN template, or "" for a custom
+// app (Okta names it).
 func AppName(in config.Integration) string {
 	if in.Kind == config.KindCustom {
-		if in.SignOn.Mode == "swa" {
-			return SWATemplate
-		}
 		return ""
 	}
 	if in.SCIM.AppName != "" {

@@ -37,8 +37,8 @@ func FindManaged(name, label, appName string, apps []okta.App) (Match, error) {
 			}
 			continue
 		}
-		if a.Label == label && (a.Name == appName || (appName == "" && a.SignOnMode == SignOnSAML && !config.IsTemplateName(a.Name))) {
-			// appName "" is a custom SAML app, whose name Okta made up.
+		if a.Label == label && (a.Name == appName || (appName == "" && (a.SignOnMode == SignOnSAML || a.SignOnMode == SignOnCustomSWA) && !config.IsTemplateName(a.Name))) {
+			// appName "" is a custom app, whose name Okta made up.
 			candidates = append(candidates, a)
 		}
 	}
@@ -65,7 +65,7 @@ func ids(apps []okta.App) []string {
 
 func orCustom(appName string) string {
 	if appName == "" {
-		return "custom SAML"
+		return "custom"
 	}
 	return appName
 }
