@@ -26,6 +26,39 @@ func (o *Org) serveAdmin(w http.ResponseWriter, r *http.Request, body []byte) {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
+	case r.Method == http.MethodPost && len(seg) == 4 && seg[1] == "apps" && seg[3] == "scim":
+		var s SCIMSettings // apps_custom.go
+		if err := json.Unmarshal(body, &s); err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+		if err := o.EnableSCIM(r.Context(), seg[2], s); err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	case r.Method == http.MethodPost && len(seg) == 4 && seg[1] == "apps" && seg[3] == "group-push":
+		var in struct {
+			GroupID    string `json:"groupId"`
+			TargetName string `json:"targetName"`
+		}
+		if err := json.Unmarshal(body, &in); err != nil || in.GroupID == "" {
+			fail(http.StatusBadRequest, errors.New("a JSON body with a groupId is required"))
+			return
+		}
+		id, err := o.PushGroup(r.Context(), seg[2], in.GroupID, in.TargetName) // grouppush.go
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"id": id, "error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": id})
+	case r.Method == http.MethodPost && len(seg) == 4 && seg[1] == "apps" && seg[3] == "import-groups":
+		ids, err := o.ImportGroups(r.Context(), seg[2]) // grouppush.go
+		if err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ids": append([]string{}, ids...)})
 	case r.Method == http.MethodPost && len(seg) == 2 && seg[1] == "groups":
 		var in struct{ Name string }
 		if err := json.Unmarshal(body, &in); err != nil || in.Name == "" {

@@ -74,6 +74,8 @@ func (o *Org) routeApps(w http.ResponseWriter, r *http.Request, rest []string, b
 		o.routeFeatures(w, r, app, rest[2:], body)
 	case len(rest) >= 2 && rest[1] == "groups":
 		o.routeAppGroups(w, r, app, rest[2:], body)
+	case len(rest) >= 2 && rest[1] == "group-push":
+		o.routeGroupPush(w, r, app, rest[2:], body)
 	default:
 		notFound(w, r.URL.Path)
 	}
@@ -195,6 +197,10 @@ func (o *Org) createApp(w http.ResponseWriter, r *http.Request, body []byte) {
 	if !ok {
 		return
 	}
+	if isCustomRequest(in) {
+		o.createCustomApp(w, r, in, body) // apps_custom.go
+		return
+	}
 	tpl, known := catalog[in.Name]
 	if !known {
 		validation(w, "name", "name: The application name is invalid")
@@ -228,6 +234,7 @@ func (o *Org) createApp(w http.ResponseWriter, r *http.Request, body []byte) {
 	app["_links"] = appLinks("http://"+r.Host, in.Name, id, in.SignOnMode)
 	o.mu.Lock()
 	o.apps = append(o.apps, app)
+	o.profileLocked(app) // its app user schema and profile mappings
 	o.logLocked("application.lifecycle.create", "SUCCESS", "", app)
 	out := o.appView(app)
 	o.mu.Unlock()
@@ -289,7 +296,12 @@ func (o *Org) replaceApp(w http.ResponseWriter, r *http.Request, app map[string]
 	}
 	o.mu.Lock()
 	name := app["name"].(string)
+	custom := o.cx().apps[app["id"].(string)] != nil
 	o.mu.Unlock()
+	if custom {
+		o.replaceCustomApp(w, app, in, body) // apps_custom.go
+		return
+	}
 	if in.Name != "" && in.Name != name {
 		validation(w, "name", "name: The app name cannot be changed")
 		return
@@ -323,6 +335,7 @@ func (o *Org) deleteApp(w http.ResponseWriter, app map[string]any) {
 	id := app["id"].(string)
 	delete(o.appGroups, id)
 	delete(o.prov, id)
+	o.forgetAppLocked(id)
 	o.logLocked("application.lifecycle.delete", "SUCCESS", "", app)
 	o.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)

@@ -41,8 +41,11 @@ func (o *Org) featureView(host, appID, name string, p *provisioning) map[string]
 
 // derivedFeatures is the app's read-only features list, from the Provisioning tab.
 func (o *Org) derivedFeatures(appID string) []any {
-	p, ok := o.prov[appID]
 	out := []any{}
+	if c := o.cx().apps[appID]; c != nil && c.scim {
+		out = append(out, "SCIM_PROVISIONING") // a custom app with Provisioning: SCIM (apps_custom.go)
+	}
+	p, ok := o.prov[appID]
 	if !ok || !p.Enabled {
 		return out
 	}
@@ -80,12 +83,18 @@ func (o *Org) routeFeatures(w http.ResponseWriter, r *http.Request, app map[stri
 	switch {
 	case len(rest) == 0 && r.Method == http.MethodGet:
 		o.mu.Lock()
-		out := []any{o.featureView(r.Host, id, "USER_PROVISIONING", p), o.featureView(r.Host, id, "INBOUND_PROVISIONING", p)}
+		out := []any{o.featureView(r.Host, id, "USER_PROVISIONING", p)}
+		if o.cx().apps[id] == nil || p.ImportUsers { // custom apps: only when they import
+			out = append(out, o.featureView(r.Host, id, "INBOUND_PROVISIONING", p))
+		}
 		o.mu.Unlock()
 		writeJSON(w, http.StatusOK, out)
 	case len(rest) == 1:
 		name := rest[0]
-		if _, known := featureDescriptions[name]; !known {
+		o.mu.Lock()
+		hidden := name == "INBOUND_PROVISIONING" && o.cx().apps[id] != nil && !p.ImportUsers
+		o.mu.Unlock()
+		if _, known := featureDescriptions[name]; !known || hidden {
 			notFound(w, name+" (AppFeature)")
 			return
 		}

@@ -131,6 +131,10 @@ func (o *Org) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		methodNotAllowed(w)
 	case "users":
 		o.routeUsers(w, r, seg[3:])
+	case "mappings":
+		o.routeMappings(w, r, seg[3:], body)
+	case "meta":
+		o.routeMeta(w, r, seg[3:], body)
 	default:
 		notFound(w, r.URL.Path)
 	}

@@ -34,6 +34,9 @@ type Options struct {
 	Now              func() time.Time
 	SCIMClient       *http.Client // for the admin stand-in's credential test
 	Domain           string       // informational; default "sim"
+	// GroupPushAPI says whether the org has the Group Push Mappings API; nil → yes.
+	// Set it to new(false) to model an org without it (see grouppush.go).
+	GroupPushAPI *bool
 }
 
 // Org is the simulated org; it is an http.Handler.
@@ -49,6 +52,7 @@ type Org struct {
 	requests  []Request
 	buckets   map[string]*bucket
 	inFlight  int
+	custom    customState // custom apps, app user schemas, profile mappings, group push
 }
 
 type assignment struct {

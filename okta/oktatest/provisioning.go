@@ -55,6 +55,7 @@ func (o *Org) EnableProvisioning(ctx context.Context, appID string, s Provisioni
 	p.ProvisioningState = ProvisioningState{Enabled: true, BaseURL: s.BaseURL, AuthMode: s.AuthMode, UserIDField: s.UserIDField,
 		PushNewUsers: s.PushNewUsers, PushProfileUpdates: s.PushProfileUpdates, PushGroups: s.PushGroups, ImportUsers: s.ImportUsers}
 	p.connStatus = "ENABLED"
+	o.cx().authz[appID] = authHeader(s.AuthMode, s.Token, s.Username, s.Password) // for group push (grouppush.go)
 	o.logLocked("application.configuration.update", "SUCCESS", "", app)
 	return nil
 }
@@ -144,7 +145,7 @@ func (o *Org) testCredentials(ctx context.Context, baseURL, authorization string
 
 func (o *Org) connectionSupported(app map[string]any) bool {
 	tpl := catalog[fmt.Sprint(app["name"])]
-	return o.opts.AcceptConnectionAPI && tpl.TokenStyle != ""
+	return o.opts.AcceptConnectionAPI && (tpl.TokenStyle != "" || o.aiwApp(app)) // custom apps: apps_custom.go
 }
 
 func (o *Org) connectionView(host string, app map[string]any) map[string]any {
@@ -256,6 +257,9 @@ func (o *Org) activateConnection(w http.ResponseWriter, r *http.Request, app map
 	p := o.provLocked(app["id"].(string))
 	base, token := p.BaseURL, p.token
 	style := catalog[fmt.Sprint(app["name"])].TokenStyle
+	if style == "" {
+		style = "bearer" // a custom app's TOKEN connection
+	}
 	o.mu.Unlock()
 	if reason := o.testCredentials(r.Context(), base, authHeader(style, token, "", "")); reason != "" {
 		o.mu.Lock()
@@ -268,6 +272,11 @@ func (o *Org) activateConnection(w http.ResponseWriter, r *http.Request, app map
 	p.connStatus, p.Enabled = "ENABLED", true
 	p.AuthMode = map[string]string{"bearer": "oauth", "header": "header"}[style]
 	p.PushNewUsers, p.PushProfileUpdates = true, true
+	o.cx().authz[app["id"].(string)] = authHeader(style, token, "", "")
+	if c := o.cx().apps[app["id"].(string)]; c != nil && !c.scim {
+		c.scim = true
+		o.scimProfileLocked(app)
+	}
 	o.logLocked("application.configuration.update", "SUCCESS", "", app)
 	o.mu.Unlock()
 	return true
