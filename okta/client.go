@@ -19,7 +19,17 @@ import (
 // Settings are what a Client needs to reach one org.
 type Settings struct {
 	OrgURL string // https://acme.okta.com, or http://127.0.0.1:PORT for a local stand-in
-	Token  string // SSWS API token
+	// AuthMode is AuthSSWS (the default: Token) or AuthPrivateKey (an OAuth 2.0
+	// service app: ClientID, PrivateKey, PrivateKeyID, Scopes).
+	AuthMode string
+	Token    string // SSWS API token
+	ClientID string // the service app's client id
+	// PrivateKey is the service app's private key: PEM (PKCS#1, PKCS#8, SEC 1) or a
+	// private JWK. PrivateKeyID is the key id (kid) Okta shows for its public key;
+	// optional when the app has one key.
+	PrivateKey, PrivateKeyID string
+	// Scopes to request (nil: DefaultScopes); Okta grants those the app was granted.
+	Scopes []string
 	// Base is the transport under the tool's own (nil: a fresh http.Transport).
 	Base http.RoundTripper
 	// Trace, when set, receives one line per request and response (method, path,
@@ -39,6 +49,8 @@ type Settings struct {
 	MaxRetries int
 	// RetryBase is the first backoff (doubling, jittered); 0 means 250 ms.
 	RetryBase time.Duration
+
+	now func() time.Time // the token source's clock (tests)
 }
 
 // Client is a thin, typed layer over the Okta SDK.
@@ -46,6 +58,7 @@ type Client struct {
 	sdk       *sdk.Client
 	orgURL    string
 	transport *transport
+	tokens    *tokenSource // PrivateKey mode; nil for SSWS
 }
 
 // NewClient builds a client. It makes no request.
@@ -66,23 +79,42 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("okta org URL %s must use https", orgURL)
 	}
-	if s.Token == "" {
-		return nil, fmt.Errorf("no Okta API token")
+	mode := s.AuthMode
+	switch mode {
+	case "", AuthSSWS:
+		mode = AuthSSWS
+		if s.Token == "" {
+			return nil, fmt.Errorf("no Okta API token")
+		}
+	case AuthPrivateKey:
+	default:
+		return nil, fmt.Errorf("unknown Okta authorization mode %q (SSWS or PrivateKey)", s.AuthMode)
 	}
 	base := s.Base
 	if base == nil {
 		base = &http.Transport{Proxy: http.ProxyFromEnvironment, IdleConnTimeout: 30 * time.Second, MaxIdleConnsPerHost: 16}
 	}
 	tr := newTransport(base, s)
+	var rt http.RoundTripper = tr
+	token, sdkMode := s.Token, "SSWS"
+	var tokens *tokenSource
+	if mode == AuthPrivateKey {
+		var err error
+		if tokens, err = newTokenSource(orgURL, s, tr); err != nil {
+			return nil, err
+		}
+		// Every request, the token request included, goes through the paced transport.
+		rt, token, sdkMode = &bearerTransport{next: tr, src: tokens}, bearerPlaceholder, "Bearer"
+	}
 	// The transport bounds each attempt; a client-wide timeout would also cut off
 	// the waits for a rate-limit window.
-	hc := &http.Client{Transport: tr,
+	hc := &http.Client{Transport: rt,
 		// Okta does not redirect API calls; following one could leak the token elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	_, c, err := sdk.NewClient(ctx,
 		sdk.WithOrgUrl(orgURL),
-		sdk.WithToken(s.Token),
-		sdk.WithAuthorizationMode("SSWS"),
+		sdk.WithToken(token),
+		sdk.WithAuthorizationMode(sdkMode),
 		sdk.WithCache(false),
 		sdk.WithHttpClientPtr(hc),
 		// The transport waits out 429s itself; the SDK's retry would fight it.
@@ -92,9 +124,13 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 		sdk.WithUserAgentExtra("oktascim"),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("okta client: %s", strings.ReplaceAll(err.Error(), s.Token, "(sensitive)"))
+		msg := err.Error()
+		if s.Token != "" {
+			msg = strings.ReplaceAll(msg, s.Token, "(sensitive)")
+		}
+		return nil, fmt.Errorf("okta client: %s", msg)
 	}
-	return &Client{sdk: c, orgURL: orgURL, transport: tr}, nil
+	return &Client{sdk: c, orgURL: orgURL, transport: tr, tokens: tokens}, nil
 }
 
 // newTransport applies the settings' defaults.

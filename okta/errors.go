@@ -53,10 +53,13 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
-// IsAuth reports whether Okta refused the credentials or the permission (401/403).
+// IsAuth reports whether Okta refused the credentials or the permission (401/403),
+// or refused a service app's token request.
 func IsAuth(err error) bool {
 	var ae *APIError
-	return errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden)
+	var te *TokenError
+	return (errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden)) ||
+		(errors.As(err, &te) && te.Refused())
 }
 
 // IsNotFound reports a 404 answer.

@@ -47,6 +47,10 @@ func (o *Org) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) {
 			"_links": map[string]any{"organization": map[string]any{"href": "http://" + r.Host}}})
 		return
 	}
+	if r.URL.Path == TokenPath {
+		o.serveToken(w, r, body)
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
 		writeError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: "+r.URL.Path+" (Resource)", nil)
 		return
@@ -70,11 +74,16 @@ func (o *Org) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
-	if !o.authorized(r, false) {
+	switch {
+	case strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "):
+		// An OAuth 2.0 access token: authorized per scope (oauth.go).
+		if !o.authorizeBearer(w, r) {
+			return
+		}
+	case !o.authorized(r, false):
 		writeError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided", nil)
 		return
-	}
-	if write && !o.authorized(r, true) {
+	case write && !o.authorized(r, true):
 		writeError(w, http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action", nil)
 		return
 	}

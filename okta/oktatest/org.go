@@ -34,6 +34,10 @@ type Options struct {
 	Now              func() time.Time
 	SCIMClient       *http.Client // for the admin stand-in's credential test
 	Domain           string       // informational; default "sim"
+	// ServiceApps are OAuth 2.0 service apps that may get access tokens from
+	// /oauth2/v1/token (see oauth.go); AccessTokenLifetime is their tokens' (0 → an hour).
+	ServiceApps         []ServiceApp
+	AccessTokenLifetime time.Duration
 	// GroupPushAPI says whether the org has the Group Push Mappings API; nil → yes.
 	// Set it to new(false) to model an org without it (see grouppush.go).
 	GroupPushAPI *bool
@@ -42,6 +46,9 @@ type Options struct {
 // Org is the simulated org; it is an http.Handler.
 type Org struct {
 	opts Options
+
+	// oauth holds the service apps and the access tokens issued to them (oauth.go).
+	oauth oauthState
 
 	mu        sync.Mutex
 	apps      []map[string]any // in creation order
