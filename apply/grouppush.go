@@ -51,7 +51,8 @@ func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) ([]plan.
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].Name < found[j].Name })
 		for _, g := range found {
-			if ok, _ := path.Match(pg.Match, g.Name); ok {
+			// Only Okta's own groups are pushed, not the app groups pushes create.
+			if ok, _ := path.Match(pg.Match, g.Name); ok && g.Type != "APP_GROUP" {
 				add(plan.PushWant{GroupID: g.ID, GroupName: g.Name, Target: g.Name})
 			}
 		}
@@ -81,7 +82,7 @@ func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
 		return
 	}
 	have, err := c.GroupPushes(ctx, ir.app.ID)
-	if okta.IsNotFound(err) {
+	if okta.IsFeatureOff(err) {
 		r.manualGroupPush(ctx, ir, wants)
 		return
 	}

@@ -196,7 +196,7 @@ func (r *runner) observePush(ctx context.Context, in config.Integration, appID s
 		return nil
 	}
 	pushes, err := r.opts.Client.GroupPushes(ctx, appID)
-	if okta.IsNotFound(err) {
+	if okta.IsFeatureOff(err) {
 		obs.PushAPIMissing = true
 		return nil
 	}

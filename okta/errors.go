@@ -62,6 +62,13 @@ func IsAuth(err error) bool {
 		(errors.As(err, &te) && te.Refused())
 }
 
+// IsFeatureOff reports Okta's answer for an API the org does not have (a feature that
+// is not enabled): E0000015, or a 404 for the endpoint.
+func IsFeatureOff(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && (ae.Code == "E0000015" || ae.Status == http.StatusNotFound)
+}
+
 // IsNotFound reports a 404 answer.
 func IsNotFound(err error) bool {
 	var ae *APIError

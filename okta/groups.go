@@ -9,7 +9,10 @@ import (
 )
 
 // Group is an Okta group.
-type Group struct{ ID, Name string }
+type Group struct {
+	ID, Name string
+	Type     string // OKTA_GROUP, APP_GROUP (imported, or the target of a group push), BUILT_IN
+}
 
 // FindGroup finds a group by exact name. Okta's q is a prefix match, so the exact
 // comparison happens here; more than one exact match is reported as ambiguous.
@@ -18,11 +21,18 @@ func (c *Client) FindGroup(ctx context.Context, name string) (Group, []Group, er
 	if err != nil {
 		return Group{}, nil, err
 	}
-	var exact []Group
+	var exact, oktaGroups []Group
 	for _, g := range found {
 		if g.Name == name {
 			exact = append(exact, g)
+			if g.Type == "OKTA_GROUP" {
+				oktaGroups = append(oktaGroups, g)
+			}
 		}
+	}
+	// A pushed group comes back as an APP_GROUP of the same name; the Okta group wins.
+	if len(exact) > 1 && len(oktaGroups) == 1 {
+		exact = oktaGroups
 	}
 	if len(exact) == 1 {
 		return exact[0], exact, nil
@@ -41,7 +51,7 @@ func (c *Client) SearchGroups(ctx context.Context, prefix string) ([]Group, erro
 	for {
 		for _, g := range groups {
 			if g.Profile != nil {
-				out = append(out, Group{ID: g.Id, Name: g.Profile.Name})
+				out = append(out, Group{ID: g.Id, Name: g.Profile.Name, Type: g.Type})
 			}
 		}
 		if more, err := pages.more(resp); err != nil || !more {

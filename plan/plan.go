@@ -134,7 +134,11 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 	if obs.Match.App == nil {
 		p.Unverifiable = append(p.Unverifiable, unreadableConnection)
 		p.Action, p.Provisioning = Create, "unknown"
-		p.Changes = append(p.Changes, FieldChange{"app", "", fmt.Sprintf("%s %q (%s)", want.Name, want.Label, want.SignOnMode)})
+		kind := want.Name
+		if kind == "" {
+			kind = "custom app"
+		}
+		p.Changes = append(p.Changes, FieldChange{"app", "", fmt.Sprintf("%s %q (%s)", kind, want.Label, want.SignOnMode)})
 		p.Manual = append(p.Manual, manualProvisioning(in))
 		for _, c := range UserProvisioningChanges(wantProv, okta.UserProvisioning{}) {
 			p.Changes = append(p.Changes, FieldChange{c.Field, "", c.New})

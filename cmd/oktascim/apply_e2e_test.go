@@ -67,7 +67,7 @@ func declaredSettings(env *simenv.Env, byLabel map[string][2]string) func(app ma
 	}
 }
 
-var outcomeLine = regexp.MustCompile(`(?m)^(\S+)\s+(app|provisioning|actions|groups|test)\s+(done|unchanged|manual|failed|skipped|waiting)\s`)
+var outcomeLine = regexp.MustCompile(`(?m)^(\S+)\s+(app|provisioning|actions|mappings|groups|push|test|delete)\s+(done|unchanged|manual|failed|skipped|waiting)\s`)
 
 // outcomes maps "integration/step" to its last outcome in text output.
 func outcomes(out string) map[string]string {

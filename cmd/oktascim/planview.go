@@ -25,9 +25,9 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string) {
 			fmt.Fprintf(w, "%s: %s\n", head, in.Error)
 			continue
 		case in.AppID != "":
-			head += fmt.Sprintf("  %s %s %q", in.AppID, in.AppName, in.Label)
+			head += fmt.Sprintf("  %s %s %q", in.AppID, appKindName(in.AppName), in.Label)
 		default:
-			head += fmt.Sprintf("  %s %q", in.AppName, in.Label)
+			head += fmt.Sprintf("  %s %q", appKindName(in.AppName), in.Label)
 		}
 		fmt.Fprintf(w, "%s  (provisioning %s)\n", head, in.Provisioning)
 		for _, c := range in.Changes {
@@ -125,4 +125,12 @@ func (f *factory) confirm(question string) (bool, error) {
 	}
 	answer := strings.ToLower(strings.TrimSpace(line))
 	return answer == "yes" || answer == "y", nil
+}
+
+// appKindName names the app's catalog template, or says it is a custom app.
+func appKindName(appName string) string {
+	if appName == "" {
+		return "custom"
+	}
+	return appName
 }

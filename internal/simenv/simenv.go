@@ -30,6 +30,11 @@ const (
 	VarSCIMToken    = "OKTASCIM_SIM_SCIM_TOKEN"
 	VarSCIMUser     = "OKTASCIM_SIM_SCIM_USERNAME"
 	VarSCIMPassword = "OKTASCIM_SIM_SCIM_PASSWORD"
+	// The SCIM servers' OAuth 2 authorization server (a custom app's OAuth 2 mode).
+	VarOAuthTokenURL     = "OKTASCIM_SIM_OAUTH_TOKEN_URL"
+	VarOAuthAuthorizeURL = "OKTASCIM_SIM_OAUTH_AUTHORIZE_URL"
+	VarOAuthClientID     = "OKTASCIM_SIM_OAUTH_CLIENT_ID"
+	VarOAuthClientSecret = "OKTASCIM_SIM_OAUTH_CLIENT_SECRET"
 )
 
 // Options shape the environment.
@@ -49,6 +54,8 @@ type Env struct {
 	SCIM11 *SCIMServer
 	// SCIM credentials every SCIM server accepts, in any of the three auth forms.
 	SCIMToken, SCIMUser, SCIMPassword string
+	// OAuth is an authorization server that issues SCIMToken to its one client.
+	OAuth *OAuthServer
 
 	closers []func() error
 }
@@ -72,6 +79,10 @@ func Start(o Options) (*Env, error) {
 	}
 	for _, g := range groups {
 		e.Org.AddGroup(g)
+	}
+	if e.OAuth, err = e.startOAuth(); err != nil {
+		e.Close()
+		return nil, err
 	}
 	for _, v := range []string{"2.0", "1.1"} {
 		s, err := e.StartSCIM(v)
@@ -129,6 +140,8 @@ func (e *Env) Vars() map[string]string {
 		VarOrgURL: e.OrgURL, VarOrgToken: e.Token,
 		VarSCIMURL: e.SCIM20.URL, VarSCIM11URL: e.SCIM11.URL,
 		VarSCIMToken: e.SCIMToken, VarSCIMUser: e.SCIMUser, VarSCIMPassword: e.SCIMPassword,
+		VarOAuthTokenURL: e.OAuth.TokenURL, VarOAuthAuthorizeURL: e.OAuth.AuthorizeURL,
+		VarOAuthClientID: e.OAuth.ClientID, VarOAuthClientSecret: e.OAuth.ClientSecret,
 	}
 }
 
@@ -148,7 +161,9 @@ func (e *Env) ExportLines() []string {
 }
 
 // Secrets are the values to mask in output.
-func (e *Env) Secrets() []string { return []string{e.Token, e.SCIMToken, e.SCIMPassword} }
+func (e *Env) Secrets() []string {
+	return []string{e.Token, e.SCIMToken, e.SCIMPassword, e.OAuth.ClientSecret}
+}
 
 // LookupEnv overlays Vars on lookup (the process environment), Vars winning.
 func (e *Env) LookupEnv(lookup func(string) (string, bool)) func(string) (string, bool) {
@@ -165,8 +180,10 @@ func (e *Env) LookupEnv(lookup func(string) (string, bool)) func(string) (string
 }
 
 // AdminStandIn returns a handler that does each manual step as an admin would, after
-// delay: it enters the step's values on the app's Provisioning tab, which makes the
-// simulator run the real credential test against the SCIM server.
+// delay: it enters the step's values on the app's Provisioning tab (a custom app's
+// SCIM switch and connection, or a template app's API integration), which makes the
+// simulator run the real credential test against the SCIM server; or pushes the
+// step's groups from the Push Groups tab.
 func (e *Env) AdminStandIn(delay time.Duration) apply.ManualHandler {
 	return func(ctx context.Context, m apply.ManualStep) error {
 		select {
@@ -175,8 +192,30 @@ func (e *Env) AdminStandIn(delay time.Duration) apply.ManualHandler {
 		case <-time.After(delay):
 		}
 		v := m.Values
-		if m.AppID == "" {
+		switch {
+		case m.AppID == "":
 			return errors.New("manual step names no app")
+		case len(m.Pushes) > 0:
+			for _, p := range m.Pushes {
+				if _, err := e.Org.PushGroup(ctx, m.AppID, p.GroupID, p.Target); err != nil {
+					return err
+				}
+			}
+			return nil
+		case v.Custom:
+			s := oktatest.SCIMSettings{BaseURL: v.BaseURL, UserIDField: v.UserIDField, AuthMode: v.AuthMode,
+				Username: v.Username, Password: v.Password.Value(),
+				Actions: oktatest.SCIMActions{ImportNewUsers: v.ImportUsers, PushNewUsers: v.PushNewUsers,
+					PushProfileUpdates: v.PushProfileUpdates, PushGroups: v.PushGroups, ImportGroups: v.ImportGroups}}
+			switch v.AuthMode {
+			case "header":
+				s.HeaderValue = "Bearer " + v.Token.Value() // the wizard's HTTP Header mode
+			case "oauth":
+				s.AuthMode = "oauth2"
+				s.OAuth = oktatest.SCIMOAuth{TokenEndpoint: v.TokenEndpoint, AuthorizeEndpoint: v.AuthorizeEndpoint,
+					ClientID: v.ClientID, ClientSecret: v.ClientSecret.Value()}
+			}
+			return e.Org.EnableSCIM(ctx, m.AppID, s)
 		}
 		return e.Org.EnableProvisioning(ctx, m.AppID, oktatest.ProvisioningSettings{
 			BaseURL: v.BaseURL, AuthMode: v.AuthMode, Token: v.Token.Value(), Username: v.Username, Password: v.Password.Value(),
