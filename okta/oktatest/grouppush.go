@@ -217,7 +217,7 @@ func (o *Org) createPush(w http.ResponseWriter, r *http.Request, app map[string]
 		fe.write(w)
 		return
 	}
-	if m.status == "ACTIVE" {
+	if in.Status == nil || *in.Status == "ACTIVE" {
 		o.push(r.Context(), m)
 	}
 	o.mu.Lock()
@@ -311,7 +311,7 @@ func (o *Org) patchPush(ctx context.Context, app map[string]any, m *pushMapping,
 	}
 	o.logGroupLocked(event, "SUCCESS", "", app, o.findGroup(m.source))
 	o.mu.Unlock()
-	if m.status == "ACTIVE" {
+	if *in.Status == "ACTIVE" {
 		o.push(ctx, m) // "Okta performs an initial push to the target group"
 	}
 	return nil
@@ -417,12 +417,15 @@ func (o *Org) push(ctx context.Context, m *pushMapping) {
 	target := o.findGroup(m.target)
 	base, authz := o.scimTargetLocked(m.appID)
 	v11 := app != nil && app["name"] == "scim1testapp"
+	var scimID, name string
+	if ag != nil && target != nil {
+		scimID, name = ag.scimID, groupName(target)
+	}
 	o.mu.Unlock()
 	if app == nil || ag == nil || target == nil {
 		return
 	}
-	name := groupName(target)
-	scimID, linked, reason := ag.scimID, ag.scimID != "", ""
+	linked, reason := scimID != "", ""
 	if base == "" {
 		reason = "Provisioning is not enabled for the app instance."
 	}

@@ -238,3 +238,34 @@ func TestOrgWithoutTheGroupPushAPI(t *testing.T) {
 	}
 	c.json("POST", "/__sim/apps/"+app+"/group-push", map[string]any{}, 400)
 }
+
+func TestGroupPushConcurrently(t *testing.T) {
+	s, c := startOrg(t, Options{})
+	scim := startSCIM(t, scimtest.Auth{Mode: "bearer", Token: "t"})
+	app := pushApp(t, s, c, scim, SCIMActions{PushGroups: true})
+	path := "/api/v1/apps/" + app + "/group-push/mappings"
+	done := make(chan string)
+	for i := 0; i < 8; i++ {
+		g := s.AddGroup("G" + itoa(i))
+		go func() {
+			resp, b := c.do("POST", path, map[string]any{"sourceGroupId": g, "targetGroupName": g})
+			var m map[string]any
+			_ = json.Unmarshal(b, &m)
+			if resp.StatusCode != 201 {
+				done <- ""
+				return
+			}
+			c.do("PATCH", path+"/"+m["id"].(string), map[string]any{"status": "INACTIVE"})
+			c.do("PATCH", path+"/"+m["id"].(string), map[string]any{"status": "ACTIVE"})
+			done <- m["id"].(string)
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if <-done == "" {
+			t.Error("a create failed")
+		}
+	}
+	if got := c.json("GET", path+"?status=ACTIVE", nil, 200).([]any); len(got) != 8 || len(scim.Groups()) != 8 {
+		t.Fatalf("%d active mappings, %d SCIM groups", len(got), len(scim.Groups()))
+	}
+}
