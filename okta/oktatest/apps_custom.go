@@ -662,8 +662,9 @@ func (o *Org) EnableSCIM(ctx context.Context, appID string, s SCIMSettings) erro
 	o.mu.Lock()
 	app := o.findApp(appID)
 	var c *customApp
+	var name string
 	if app != nil {
-		c = o.cx().apps[appID]
+		c, name = o.cx().apps[appID], fmt.Sprint(app["name"])
 	}
 	o.mu.Unlock()
 	switch {
@@ -685,7 +686,7 @@ func (o *Org) EnableSCIM(ctx context.Context, appID string, s SCIMSettings) erro
 		o.logLocked("application.lifecycle.update", "SUCCESS", "", app)
 	}
 	o.mu.Unlock()
-	authz, err := o.scimAuthorization(ctx, app, s)
+	authz, err := o.scimAuthorization(ctx, name, s)
 	if err == nil {
 		if reason := o.testCredentials(ctx, s.BaseURL, authz); reason != "" {
 			err = errors.New(reason)
@@ -709,7 +710,7 @@ func (o *Org) EnableSCIM(ctx context.Context, appID string, s SCIMSettings) erro
 }
 
 // scimAuthorization is the Authorization header the connection sends.
-func (o *Org) scimAuthorization(ctx context.Context, app map[string]any, s SCIMSettings) (string, error) {
+func (o *Org) scimAuthorization(ctx context.Context, appName string, s SCIMSettings) (string, error) {
 	switch s.AuthMode {
 	case "basic":
 		if s.Username == "" || s.Password == "" {
@@ -722,7 +723,7 @@ func (o *Org) scimAuthorization(ctx context.Context, app map[string]any, s SCIMS
 		}
 		return s.HeaderValue, nil
 	case "oauth2":
-		tok, err := o.oauthAuthorize(ctx, fmt.Sprint(app["name"]), s.OAuth)
+		tok, err := o.oauthAuthorize(ctx, appName, s.OAuth)
 		if err != nil {
 			return "", err
 		}

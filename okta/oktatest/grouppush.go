@@ -113,7 +113,9 @@ func (o *Org) routeGroupPush(w http.ResponseWriter, r *http.Request, app map[str
 		notFound(w, r.URL.Path)
 		return
 	}
+	o.mu.Lock()
 	appID := fmt.Sprint(app["id"])
+	o.mu.Unlock()
 	if len(rest) == 1 {
 		switch r.Method {
 		case http.MethodGet:
