@@ -67,25 +67,35 @@ func (d *decoder) decodeFile(root *yaml.Node) *File {
 	return file
 }
 
-func (d *decoder) org(n *yaml.Node) *Org {
-	f, ok := d.mapping(n, "org", "url", "token")
+func (d *decoder) org(n *yaml.Node) *Org { return d.orgAt(n, "org") }
+
+// orgAt reads an org block (the file's, or a profile's at path).
+func (d *decoder) orgAt(n *yaml.Node, path string) *Org {
+	f, ok := d.mapping(n, path, "url", "token", "auth")
 	if !ok {
 		return nil
 	}
 	o := &Org{Pos: d.pos(n)}
 	if u := f.get("url"); !isNull(u) {
-		if s, ok := d.str(u, "org.url"); ok {
+		if s, ok := d.str(u, join(path, "url")); ok {
 			url, problem, warning := CheckOrgURL(s)
 			if problem != "" {
-				d.errorf(u, "org.url", "%s", problem)
+				d.errorf(u, join(path, "url"), "%s", problem)
 			} else if warning != "" {
-				d.warnf(u, "org.url", "%s", warning)
+				d.warnf(u, join(path, "url"), "%s", warning)
 			}
 			o.URL = url
 		}
 	}
+	if !isNull(f.get("token")) && !isNull(f.get("auth")) {
+		d.errorf(f.keyNode("auth"), join(path, "auth"), "use either token (an API token) or auth (an OAuth service app), not both")
+		return o
+	}
 	if t := f.get("token"); !isNull(t) {
-		o.Token = d.secretRef(t, "org.token", "OKTA_API_TOKEN")
+		o.Token = d.secretRef(t, join(path, "token"), "OKTA_API_TOKEN")
+	}
+	if a := f.get("auth"); !isNull(a) {
+		o.Auth = d.orgAuth(a, join(path, "auth"))
 	}
 	return o
 }

@@ -2,9 +2,11 @@ package config
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/viper"
 )
@@ -14,27 +16,90 @@ type OrgFlags struct {
 	URL      string
 	Token    string // only from a non-echoing source such as --token-stdin
 	TokenEnv string // the name of an env var holding the token
+	// Profile is --profile: named org settings in the tool's config file.
+	Profile string
 }
 
-// OrgSettings is the org to talk to and where each part came from.
+// Authorization modes, in the Okta SDK's words (OKTA_CLIENT_AUTHORIZATIONMODE).
+const (
+	ModeSSWS       = "SSWS"
+	ModePrivateKey = "PrivateKey"
+)
+
+// OrgSettings is the org to talk to, how to authenticate, and where each part came
+// from.
 type OrgSettings struct {
 	URL      string
-	Token    Secret
-	Source   string // e.g. "url from env OKTA_CLIENT_ORGURL, token from ~/.okta/okta.yaml"
-	Insecure bool   // http on a loopback host
+	AuthMode string // ModeSSWS or ModePrivateKey
+	Token    Secret // SSWS
+	// PrivateKey mode: the service app's client id, private key (PEM or JWK), key id
+	// ("" when the app has one key) and the scopes to request (nil: the tool's default).
+	ClientID     string
+	PrivateKey   Secret
+	PrivateKeyID string
+	Scopes       []string
+	Profile      string // the profile in use, "" for none
+	// Source says where each setting came from, e.g. "url from env
+	// OKTA_CLIENT_ORGURL, token from ~/.okta/okta.yaml"; Sources the same by setting
+	// (url, mode, token, clientId, privateKey, privateKeyId, scopes).
+	Source   string
+	Sources  map[string]string
+	Insecure bool // http on a loopback host
 }
 
-// ResolveOptions injects the environment and the Okta SDK config path.
+// Secrets are the secret values of the settings, for masking.
+func (s OrgSettings) Secrets() []string {
+	var out []string
+	for _, v := range []Secret{s.Token, s.PrivateKey} {
+		if !v.IsZero() {
+			out = append(out, v.Value())
+			// A PEM key given with \n escapes may be printed with real line ends.
+			if strings.Contains(v.Value(), `\n`) {
+				out = append(out, strings.ReplaceAll(v.Value(), `\n`, "\n"))
+			}
+		}
+	}
+	return out
+}
+
+// ResolveOptions injects the environment, the Okta SDK config path and the tool's
+// config file.
 type ResolveOptions struct {
 	LookupEnv    func(string) (string, bool)
 	OktaYAMLPath string // default ~/.okta/okta.yaml
+	ConfigPath   string // the tool's config file (profiles); default ToolConfigPath
+	Stdin        io.Reader
 }
 
-// ResolveOrg picks each setting from, in order: flags, env OKTA_CLIENT_ORGURL /
-// OKTA_CLIENT_TOKEN, the file's org block, ~/.okta/okta.yaml (the Okta SDK's own
-// file, read with a fresh viper). It returns warnings (http on loopback) and an
-// error naming every place it looked when something is missing. The token is never
-// part of a message.
+// source is one place org settings may come from: get reads a plain setting, secret
+// a secret one (token, privateKey), scopes the scopes, each with where it came from;
+// holds tells whether the place has a setting without reading a secret.
+type source struct {
+	name   string // the place, for a mode implied by its credentials
+	get    func(key string) (v, from string, ok bool, err error)
+	secret func(key string) (v Secret, from string, ok bool, err error)
+	scopes func() (v []string, from string, ok bool, err error)
+	holds  func(key string) bool
+}
+
+// ResolveOrg picks each setting from the first of these that has it:
+//
+//  1. flags (--org-url, --token-stdin, --token-env);
+//  2. the profile named by --profile, in the tool's config file;
+//  3. env OKTA_CLIENT_ORGURL, _TOKEN, _AUTHORIZATIONMODE, _CLIENTID, _PRIVATEKEY,
+//     _PRIVATEKEYID, _SCOPES (the Okta SDK's variables);
+//  4. the profile named by env OKTASCIM_PROFILE;
+//  5. the file's org block;
+//  6. ~/.okta/okta.yaml (the Okta SDK's file, read with a fresh viper only when a
+//     setting falls through to it).
+//
+// A profile given with --profile is a choice made on the command line, so it beats
+// the environment; OKTASCIM_PROFILE is a default, so the environment beats it. The
+// authorization mode is that of the first place that names one or holds
+// credentials (a token: SSWS; a client id or private key: PrivateKey); the mode's
+// settings are then picked one by one, as the SDK does. It returns warnings (http
+// on loopback, profile warnings) and an error naming every place it looked when
+// something is missing. No secret is ever part of a message.
 func ResolveOrg(flags OrgFlags, file *File, opts ResolveOptions) (OrgSettings, []Problem, error) {
 	lookup := opts.LookupEnv
 	if lookup == nil {
@@ -52,74 +117,350 @@ func ResolveOrg(flags OrgFlags, file *File, opts ResolveOptions) (OrgSettings, [
 			yamlPath = filepath.Join(home, ".okta", "okta.yaml")
 		}
 	}
-	sdk := lazyOktaYAML{path: yamlPath}
-
 	var s OrgSettings
-	var urlFrom, tokenFrom string
-	switch {
-	case flags.URL != "":
-		s.URL, urlFrom = flags.URL, "--org-url"
-	case nonEmpty(lookup, "OKTA_CLIENT_ORGURL"):
-		v, _ := lookup("OKTA_CLIENT_ORGURL")
-		s.URL, urlFrom = v, "env OKTA_CLIENT_ORGURL"
-	case fileOrg != nil && fileOrg.URL != "":
-		s.URL, urlFrom = fileOrg.URL, fileName
-	default:
-		v, err := sdk.get("okta.client.orgUrl")
+	var warnings []Problem
+
+	profile, explicit := strings.TrimSpace(flags.Profile), true
+	if profile == "" {
+		v, _ := lookup(ProfileEnv)
+		profile, explicit = strings.TrimSpace(v), false
+	}
+	var profileOrg *Org
+	if profile != "" {
+		path := opts.ConfigPath
+		if path == "" {
+			var err error
+			if path, err = ToolConfigPath(lookup); err != nil {
+				return s, nil, err
+			}
+		}
+		org, w, err := LoadProfile(path, profile, LoadOptions{LookupEnv: lookup, Stdin: opts.Stdin})
 		if err != nil {
 			return s, nil, err
 		}
-		s.URL, urlFrom = v, "~/.okta/okta.yaml"
-	}
-	if s.URL == "" {
-		return s, nil, fmt.Errorf("no Okta org URL: use --org-url, set OKTA_CLIENT_ORGURL, write org.url in %s, or okta.client.orgUrl in ~/.okta/okta.yaml", fileName)
-	}
-	clean, problem, warning := CheckOrgURL(s.URL)
-	if problem != "" {
-		return s, nil, fmt.Errorf("Okta org URL (from %s): %s", urlFrom, problem)
-	}
-	s.URL = clean
-	var warnings []Problem
-	if warning != "" {
-		s.Insecure = true
-		warnings = append(warnings, Problem{File: urlFrom, Message: "Okta org URL: " + warning})
+		warnings = append(warnings, w...)
+		profileOrg, s.Profile = org, profile
 	}
 
-	switch {
-	case flags.Token != "":
-		s.Token, tokenFrom = NewSecret(flags.Token), "--token-stdin"
-	case flags.TokenEnv != "":
-		v, ok := lookup(flags.TokenEnv)
-		if !ok || strings.TrimSpace(v) == "" {
-			return s, warnings, fmt.Errorf("--token-env %s: the variable is not set or empty", flags.TokenEnv)
+	sources := []source{flagSource(flags, lookup)}
+	if profileOrg != nil && explicit {
+		sources = append(sources, orgSource("profile "+profile, profileOrg))
+	}
+	sources = append(sources, envSource(lookup))
+	if profileOrg != nil && !explicit {
+		sources = append(sources, orgSource("profile "+profile+" ("+ProfileEnv+")", profileOrg))
+	}
+	if fileOrg != nil {
+		sources = append(sources, orgSource(fileName, fileOrg))
+	}
+	sources = append(sources, oktaYAMLSource(yamlPath))
+
+	s.Sources = map[string]string{}
+	pick := func(key string) (string, error) {
+		for _, src := range sources {
+			v, from, ok, err := src.get(key)
+			if err != nil {
+				return "", err
+			}
+			if ok {
+				s.Sources[key] = from
+				return v, nil
+			}
 		}
-		s.Token, tokenFrom = NewSecret(strings.TrimSpace(v)), "env "+flags.TokenEnv
-	case nonEmpty(lookup, "OKTA_CLIENT_TOKEN"):
-		v, _ := lookup("OKTA_CLIENT_TOKEN")
-		s.Token, tokenFrom = NewSecret(strings.TrimSpace(v)), "env OKTA_CLIENT_TOKEN"
-	case fileOrg != nil && fileOrg.Token != nil:
-		t, err := fileOrg.Token.Resolve()
-		if err != nil {
-			return s, warnings, fmt.Errorf("Okta API token: %w", err)
+		return "", nil
+	}
+	pickSecret := func(key string) (Secret, error) {
+		for _, src := range sources {
+			v, from, ok, err := src.secret(key)
+			if err != nil {
+				return Secret{}, err
+			}
+			if ok {
+				s.Sources[key] = from
+				return v, nil
+			}
 		}
-		s.Token, tokenFrom = t, fileName+" ("+fileOrg.Token.Describe()+")"
-	default:
-		v, err := sdk.get("okta.client.token")
+		return Secret{}, nil
+	}
+
+	v, err := pick("url")
+	if err != nil {
+		return s, warnings, err
+	}
+	if v == "" {
+		return s, warnings, fmt.Errorf("no Okta org URL: use --org-url, set OKTA_CLIENT_ORGURL, write org.url in %s, url in a profile (--profile), or okta.client.orgUrl in ~/.okta/okta.yaml", fileName)
+	}
+	clean, problem, warning := CheckOrgURL(v)
+	if problem != "" {
+		return s, warnings, fmt.Errorf("Okta org URL (from %s): %s", s.Sources["url"], problem)
+	}
+	s.URL = clean
+	if warning != "" {
+		s.Insecure = true
+		warnings = append(warnings, Problem{File: s.Sources["url"], Message: "Okta org URL: " + warning})
+	}
+
+	// The mode: the first source that names one or holds credentials.
+	for _, src := range sources {
+		mode, from, ok, err := src.get("mode")
 		if err != nil {
 			return s, warnings, err
 		}
-		s.Token, tokenFrom = NewSecret(strings.TrimSpace(v)), "~/.okta/okta.yaml"
+		if !ok {
+			switch {
+			case src.holds("token"):
+				mode, ok = ModeSSWS, true
+			case src.holds("clientId") || src.holds("privateKey"):
+				mode, ok = ModePrivateKey, true
+			}
+			from = src.name
+		}
+		if ok {
+			s.AuthMode, s.Sources["mode"] = mode, from
+			break
+		}
 	}
-	if s.Token.IsZero() {
-		return s, warnings, fmt.Errorf("no Okta API token: set OKTA_CLIENT_TOKEN, write org.token: { env: NAME } in %s, or okta.client.token in ~/.okta/okta.yaml", fileName)
+	switch strings.ToLower(s.AuthMode) {
+	case "", "ssws":
+		s.AuthMode = ModeSSWS
+		if s.Token, err = pickSecret("token"); err != nil {
+			return s, warnings, err
+		}
+		if s.Token.IsZero() {
+			return s, warnings, fmt.Errorf("no Okta API token: set OKTA_CLIENT_TOKEN, write org.token: { env: NAME } in %s, or okta.client.token in ~/.okta/okta.yaml; or use an OAuth service app (OKTA_CLIENT_AUTHORIZATIONMODE=PrivateKey, or org.auth in %s)", fileName, fileName)
+		}
+		s.Source = "url from " + s.Sources["url"] + ", token from " + s.Sources["token"]
+		return s, warnings, nil
+	case "privatekey":
+		s.AuthMode = ModePrivateKey
+	default:
+		return s, warnings, fmt.Errorf("authorization mode %q (from %s) is not one oktascim uses: SSWS (an API token) or PrivateKey (an OAuth service app)", s.AuthMode, s.Sources["mode"])
 	}
-	s.Source = "url from " + urlFrom + ", token from " + tokenFrom
+	missing := func(what, env, fileKey, yamlKey string) error {
+		return fmt.Errorf("PrivateKey mode (from %s) needs the service app's %s: set %s, write org.auth.%s in %s or in a profile, or okta.client.%s in ~/.okta/okta.yaml", s.Sources["mode"], what, env, fileKey, fileName, yamlKey)
+	}
+	if s.ClientID, err = pick("clientId"); err != nil {
+		return s, warnings, err
+	}
+	if s.ClientID == "" {
+		return s, warnings, missing("client id", "OKTA_CLIENT_CLIENTID", "clientId", "clientId")
+	}
+	if s.PrivateKey, err = pickSecret("privateKey"); err != nil {
+		return s, warnings, err
+	}
+	if s.PrivateKey.IsZero() {
+		return s, warnings, missing("private key", "OKTA_CLIENT_PRIVATEKEY", "privateKey: { file: PATH }", "privateKey")
+	}
+	if s.PrivateKeyID, err = pick("privateKeyId"); err != nil {
+		return s, warnings, err
+	}
+	for _, src := range sources {
+		sc, from, ok, err := src.scopes()
+		if err != nil {
+			return s, warnings, err
+		}
+		if ok {
+			s.Scopes, s.Sources["scopes"] = sc, from
+			break
+		}
+	}
+	parts := []string{"url from " + s.Sources["url"], "PrivateKey mode from " + s.Sources["mode"], "client id from " + s.Sources["clientId"], "private key from " + s.Sources["privateKey"]}
+	if s.PrivateKeyID != "" {
+		parts = append(parts, "key id from "+s.Sources["privateKeyId"])
+	}
+	if s.Sources["scopes"] != "" {
+		parts = append(parts, "scopes from "+s.Sources["scopes"])
+	} else {
+		s.Sources["scopes"] = "default"
+		parts = append(parts, "default scopes")
+	}
+	s.Source = strings.Join(parts, ", ")
 	return s, warnings, nil
 }
 
-func nonEmpty(lookup func(string) (string, bool), name string) bool {
-	v, ok := lookup(name)
-	return ok && strings.TrimSpace(v) != ""
+func flagSource(flags OrgFlags, lookup func(string) (string, bool)) source {
+	return source{name: "flags",
+		get: func(key string) (string, string, bool, error) {
+			if key == "url" && flags.URL != "" {
+				return flags.URL, "--org-url", true, nil
+			}
+			return "", "", false, nil
+		},
+		secret: func(key string) (Secret, string, bool, error) {
+			switch {
+			case key != "token":
+			case flags.Token != "":
+				return NewSecret(flags.Token), "--token-stdin", true, nil
+			case flags.TokenEnv != "":
+				v, ok := lookup(flags.TokenEnv)
+				if !ok || strings.TrimSpace(v) == "" {
+					return Secret{}, "", false, fmt.Errorf("--token-env %s: the variable is not set or empty", flags.TokenEnv)
+				}
+				return NewSecret(strings.TrimSpace(v)), "env " + flags.TokenEnv, true, nil
+			}
+			return Secret{}, "", false, nil
+		},
+		scopes: func() ([]string, string, bool, error) { return nil, "", false, nil },
+		holds:  func(key string) bool { return key == "token" && (flags.Token != "" || flags.TokenEnv != "") },
+	}
+}
+
+// envKeys are the Okta SDK's environment variables.
+var envKeys = map[string]string{
+	"url": "OKTA_CLIENT_ORGURL", "mode": "OKTA_CLIENT_AUTHORIZATIONMODE", "clientId": "OKTA_CLIENT_CLIENTID",
+	"privateKeyId": "OKTA_CLIENT_PRIVATEKEYID", "token": "OKTA_CLIENT_TOKEN", "privateKey": "OKTA_CLIENT_PRIVATEKEY", "scopes": "OKTA_CLIENT_SCOPES",
+}
+
+func envSource(lookup func(string) (string, bool)) source {
+	read := func(key string) (string, string, bool) {
+		v, ok := lookup(envKeys[key])
+		v = strings.TrimSpace(v)
+		return v, "env " + envKeys[key], ok && v != ""
+	}
+	return source{name: "env",
+		get: func(key string) (string, string, bool, error) {
+			v, from, ok := read(key)
+			return v, from, ok, nil
+		},
+		secret: func(key string) (Secret, string, bool, error) {
+			v, from, ok := read(key)
+			switch {
+			case !ok:
+				return Secret{}, "", false, nil
+			case key == "privateKey":
+				sec, err := keyValue(v, from)
+				return sec, from, err == nil, err
+			}
+			return NewSecret(v), from, true, nil
+		},
+		scopes: func() ([]string, string, bool, error) {
+			v, from, ok := read("scopes")
+			return splitScopes(v), from, ok, nil
+		},
+		holds: func(key string) bool { _, _, ok := read(key); return ok },
+	}
+}
+
+// splitScopes reads scopes written as OKTA_CLIENT_SCOPES holds them: separated by
+// commas (the SDK's form) or spaces (the OAuth form).
+func splitScopes(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+}
+
+// keyValue reads a private key given as text: inline PEM or JWK, or else the path of
+// a file holding it (the SDK's WithPrivateKey takes either).
+func keyValue(v, from string) (Secret, error) {
+	t := strings.TrimSpace(v)
+	if strings.HasPrefix(t, "-----BEGIN") || strings.HasPrefix(t, "{") {
+		return NewSecret(t), nil
+	}
+	if strings.ContainsAny(t, "\n") || len(t) > 4096 {
+		return Secret{}, fmt.Errorf("the private key (from %s) is neither PEM, a JWK nor a file path", from)
+	}
+	b, err := readSecretFile(t)
+	if err != nil {
+		return Secret{}, fmt.Errorf("the private key (from %s) is not PEM or a JWK, so it was read as a file path: %s: %v", from, t, err)
+	}
+	if strings.TrimSpace(b) == "" {
+		return Secret{}, fmt.Errorf("the private key file %s (from %s) is empty", t, from)
+	}
+	return NewSecret(strings.TrimSpace(b)), nil
+}
+
+// orgSource reads an org block: the file's or a profile's.
+func orgSource(name string, o *Org) source {
+	ref := func(key string) *SecretRef {
+		switch {
+		case key == "token":
+			return o.Token
+		case key == "privateKey" && o.Auth != nil:
+			return o.Auth.PrivateKey
+		}
+		return nil
+	}
+	get := func(key string) (string, string, bool, error) {
+		var v string
+		switch {
+		case key == "url":
+			v = o.URL
+		case o.Auth == nil:
+		case key == "mode":
+			v = ModePrivateKey
+		case key == "clientId":
+			v = o.Auth.ClientID
+		case key == "privateKeyId":
+			v = o.Auth.KeyID
+		}
+		return v, name, v != "", nil
+	}
+	return source{name: name, get: get,
+		secret: func(key string) (Secret, string, bool, error) {
+			r := ref(key)
+			if r == nil {
+				return Secret{}, "", false, nil
+			}
+			v, err := r.Resolve()
+			if err != nil {
+				what := map[string]string{"token": "Okta API token", "privateKey": "service app private key"}[key]
+				return Secret{}, "", false, fmt.Errorf("%s (from %s): %w", what, name, err)
+			}
+			return v, name + " (" + r.Describe() + ")", true, nil
+		},
+		scopes: func() ([]string, string, bool, error) {
+			if o.Auth == nil || len(o.Auth.Scopes) == 0 {
+				return nil, "", false, nil
+			}
+			return o.Auth.Scopes, name, true, nil
+		},
+		holds: func(key string) bool {
+			if ref(key) != nil {
+				return true
+			}
+			_, _, ok, _ := get(key)
+			return ok
+		},
+	}
+}
+
+// oktaYAMLSource reads ~/.okta/okta.yaml, only when a setting falls through to it.
+func oktaYAMLSource(path string) source {
+	const name = "~/.okta/okta.yaml"
+	y := &lazyOktaYAML{path: path}
+	keys := map[string]string{"url": "okta.client.orgUrl", "mode": "okta.client.authorizationMode", "clientId": "okta.client.clientId",
+		"privateKeyId": "okta.client.privateKeyId", "token": "okta.client.token", "privateKey": "okta.client.privateKey"}
+	get := func(key string) (string, string, bool, error) {
+		v, err := y.get(keys[key])
+		return v, name, v != "", err
+	}
+	return source{name: name, get: get,
+		secret: func(key string) (Secret, string, bool, error) {
+			v, _, ok, err := get(key)
+			switch {
+			case err != nil || !ok:
+				return Secret{}, "", false, err
+			case key == "privateKey":
+				sec, err := keyValue(v, name)
+				return sec, name, err == nil, err
+			}
+			return NewSecret(v), name, true, nil
+		},
+		scopes: func() ([]string, string, bool, error) {
+			if err := y.load(); err != nil || y.v == nil {
+				return nil, "", false, err
+			}
+			var out []string
+			switch v := y.v.Get("okta.client.scopes").(type) {
+			case string:
+				out = splitScopes(v)
+			case []any:
+				for _, x := range v {
+					out = append(out, splitScopes(fmt.Sprint(x))...)
+				}
+			}
+			return out, name, len(out) > 0, nil
+		},
+		holds: func(key string) bool { _, _, ok, _ := get(key); return ok },
+	}
 }
 
 // lazyOktaYAML reads ~/.okta/okta.yaml only when a setting falls through to it.
@@ -130,7 +471,7 @@ type lazyOktaYAML struct {
 	err    error
 }
 
-func (l *lazyOktaYAML) get(key string) (string, error) {
+func (l *lazyOktaYAML) load() error {
 	if !l.loaded {
 		l.loaded = true
 		if l.path != "" {
@@ -146,8 +487,12 @@ func (l *lazyOktaYAML) get(key string) (string, error) {
 			}
 		}
 	}
-	if l.err != nil {
-		return "", l.err
+	return l.err
+}
+
+func (l *lazyOktaYAML) get(key string) (string, error) {
+	if err := l.load(); err != nil {
+		return "", err
 	}
 	if l.v == nil {
 		return "", nil

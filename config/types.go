@@ -16,7 +16,8 @@ type File struct {
 // Org is the optional org block; flags and env take precedence over it.
 type Org struct {
 	URL   string
-	Token *SecretRef
+	Token *SecretRef // an API token (SSWS)
+	Auth  *OrgAuth   // or an OAuth service app
 	Pos   Position
 }
 

@@ -7,6 +7,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Release builds set these at link time (.goreleaser.yaml: -X main.buildVersion=… and so
+// on). A plain go build or go install leaves them empty, and the Go build info supplies
+// the same facts: the module version, vcs.revision and vcs.time (the commit's date).
+var buildVersion, buildCommit, buildDate string
+
 func newVersionCmd(f *factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
@@ -26,6 +31,15 @@ func newVersionCmd(f *factory) *cobra.Command {
 						date = s.Value
 					}
 				}
+			}
+			if buildVersion != "" {
+				version = buildVersion
+			}
+			if buildCommit != "" {
+				commit = buildCommit
+			}
+			if buildDate != "" {
+				date = buildDate
 			}
 			fmt.Fprintf(f.io.Out, "oktascim %s (commit %s, built %s)\n", version, commit, date)
 			return nil
