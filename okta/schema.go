@@ -51,7 +51,7 @@ func (c *Client) GetAppSchema(ctx context.Context, appID string) (AppSchema, err
 // update: the others stay).
 func (c *Client) AddAppSchemaProperties(ctx context.Context, appID string, props map[string]AppSchemaProperty) (AppSchema, error) {
 	body := map[string]any{"definitions": map[string]any{"custom": map[string]any{
-		"id": "#custom", "type": "object", "properties": props, "required": []string{}}}}
+		"id": "#custom", "type": "object", "properties": props}}}
 	var s appSchemaJSON
 	err := c.raw(ctx, "add properties to the user schema of app "+appID, http.MethodPost, "/api/v1/meta/schemas/apps/"+url.PathEscape(appID)+"/default", body, &s)
 	return s.schema(), err

@@ -74,6 +74,7 @@ func customApp(in config.Integration, spec *okta.AppSpec) {
 			"responseSigned": s.SignResponse, "assertionSigned": s.SignAssertion,
 			"signatureAlgorithm": s.SignatureAlgorithm, "digestAlgorithm": s.DigestAlgorithm,
 			"honorForceAuthn": true, "authnContextClassRef": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+			"allowMultipleAcsEndpoints": false, "requestCompressed": false,
 			"attributeStatements": attrs,
 		}
 	case in.SignOn.SWA != nil:

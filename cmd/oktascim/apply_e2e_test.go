@@ -11,6 +11,7 @@ import (
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/openapicheck"
 	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/okta/oktatest"
 )
 
@@ -353,6 +354,45 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 		}
 		requests = append(requests, env.Org.Requests()...)
 	}
+	// Custom apps, mappings and group push: SAML and SWA × each auth mode, then drift
+	// (a mapping and a push edited by hand) for the update paths.
+	env := startEnv(t, simenv.Options{})
+	var custom []string
+	methods := map[string]string{}
+	for _, signOn := range []string{"saml", "swa"} {
+		for _, method := range []string{"basic", "header", "oauth"} {
+			name := "c-" + signOn + "-" + method
+			custom = append(custom, customYAML(name, method, signOn))
+			methods[name+" app"] = method
+		}
+	}
+	path := writeFile(t, fileOf(custom...))
+	stop := adminEnablesSCIM(t, env, methods)
+	if r := cli(t, envVars(env, nil), "apply", "-f", path, "--yes", "--wait", "--poll-interval", "20ms"); r.code != exitcode.OK {
+		stop()
+		t.Fatalf("custom apply exit %d\n%s", r.code, r.allOutput)
+	}
+	stop()
+	requests = append(requests, env.Org.Requests()...)
+	c := orgClient(t, env)
+	ctx := context.Background()
+	for _, app := range env.Org.Apps() {
+		id := app["id"].(string)
+		_ = env.Org.MutateApp(id, func(a map[string]any) { a["label"] = a["label"].(string) + " (edited)" })
+		if toApp, _, err := c.AppMappings(ctx, id); err == nil && toApp.ID != "" {
+			_, _ = c.UpdateMapping(ctx, toApp.ID, map[string]okta.MappingProperty{"badgeNumber": {Expression: "user.title", PushStatus: "PUSH"}})
+		}
+		if pushes, err := c.GroupPushes(ctx, id); err == nil && len(pushes) > 0 {
+			_, _ = c.SetGroupPushStatus(ctx, id, pushes[0].ID, "INACTIVE")
+		}
+	}
+	env.Org.ResetRequests()
+	for _, args := range [][]string{{"apply", "-f", path, "--yes"}, {"plan", "-f", path, "--prune"}, {"destroy", "-f", path, "--yes"}} {
+		if r := cli(t, envVars(env, nil), args...); r.code != exitcode.OK {
+			t.Fatalf("%v: exit %d\n%s", args, r.code, r.allOutput)
+		}
+	}
+	requests = append(requests, env.Org.Requests()...)
 	checked := map[string]bool{}
 	for _, req := range requests {
 		err := v.Validate(openapicheck.Request{Method: req.Method, Path: req.Path, RawQuery: req.RawQuery, Header: req.Header, Body: req.Body})
@@ -364,13 +404,16 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 	for _, must := range []string{"POST /api/v1/apps", "PUT /api/v1/apps/{id}", "GET /api/v1/apps", "POST /api/v1/apps/{id}/connections/default",
 		"GET /api/v1/apps/{id}/features", "PUT /api/v1/apps/{id}/features/USER_PROVISIONING", "PUT /api/v1/apps/{id}/groups/{id}", "GET /api/v1/logs",
 		"GET /api/v1/groups/{id}", "POST /api/v1/apps/{id}/lifecycle/deactivate", "DELETE /api/v1/apps/{id}", "GET /api/v1/apps/{id}/groups",
-		"GET /.well-known/okta-organization", "GET /api/v1/users/me", "GET /api/v1/users/{id}/roles"} {
+		"GET /.well-known/okta-organization", "GET /api/v1/users/me", "GET /api/v1/users/{id}/roles",
+		"GET /api/v1/mappings", "GET /api/v1/mappings/{id}", "POST /api/v1/mappings/{id}", "GET /api/v1/meta/schemas/apps/{id}/default",
+		"GET /api/v1/apps/{id}/group-push/mappings", "PATCH /api/v1/apps/{id}/group-push/mappings/{id}",
+		"POST /api/v1/meta/schemas/apps/{id}/default", "POST /api/v1/apps/{id}/group-push/mappings"} {
 		if !checked[must] {
 			t.Errorf("no %s request was validated (checked: %v)", must, checked)
 		}
 	}
 }
 
-var idSegment = regexp.MustCompile(`/(0oa|00g|00u)[A-Za-z0-9]+`)
+var idSegment = regexp.MustCompile(`/(0oa|00g|00u|prm|gPm)[A-Za-z0-9]+`)
 
 func routeOf(path string) string { return idSegment.ReplaceAllString(path, "/{id}") }
