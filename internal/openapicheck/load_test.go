@@ -58,7 +58,14 @@ func TestDefaultSpecPath(t *testing.T) {
 	})
 	t.Run("not found", func(t *testing.T) {
 		t.Setenv(SpecPathEnv, "")
-		t.Chdir(t.TempDir())
+		dir := t.TempDir()
+		for d := dir; filepath.Dir(d) != d; d = filepath.Dir(d) {
+			if isFile(filepath.Join(filepath.Dir(d), filepath.FromSlash(SpecFile))) {
+				// e.g. a clone in /tmp with ../shared beside it: the walk rightly finds it.
+				t.Skipf("an ancestor of %s holds the spec", dir)
+			}
+		}
+		t.Chdir(dir)
 		if got := DefaultSpecPath(); got != "" {
 			t.Fatalf("got %q, want \"\"", got)
 		}
