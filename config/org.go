@@ -16,6 +16,8 @@ type OrgFlags struct {
 	URL      string
 	Token    string // only from a non-echoing source such as --token-stdin
 	TokenEnv string // the name of an env var holding the token
+	// TokenFrom names where Token came from (default --token-stdin).
+	TokenFrom string
 	// Profile is --profile: named org settings in the tool's config file.
 	Profile string
 }
@@ -290,7 +292,11 @@ func flagSource(flags OrgFlags, lookup func(string) (string, bool)) source {
 			switch {
 			case key != "token":
 			case flags.Token != "":
-				return NewSecret(flags.Token), "--token-stdin", true, nil
+				from := flags.TokenFrom
+				if from == "" {
+					from = "--token-stdin"
+				}
+				return NewSecret(flags.Token), from, true, nil
 			case flags.TokenEnv != "":
 				v, ok := lookup(flags.TokenEnv)
 				if !ok || strings.TrimSpace(v) == "" {

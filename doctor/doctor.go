@@ -124,13 +124,24 @@ func orgChecks(ctx context.Context, o Options) []Check {
 			Fix: "check the URL, DNS, and any proxy or firewall between here and Okta"})
 		return skipRest(out, "org not reachable")
 	}
-	me, err := c.Me(ctx)
-	if err != nil {
-		out = append(out, Check{Name: names[2], Status: Fail, Detail: err.Error(),
-			Fix: "create an API token (Security > API > Tokens) as an admin who may manage apps, and set OKTA_CLIENT_TOKEN"})
-		return skipRest(out, "the token does not work")
+	var last func() Check // may create and change apps
+	if c.AuthMode() == okta.AuthPrivateKey {
+		token, may := serviceAppCheck(ctx, c, names[2], names[6])
+		out = append(out, token)
+		if token.Status == Fail {
+			return skipRest(out, "no access token")
+		}
+		last = func() Check { return may }
+	} else {
+		me, err := c.Me(ctx)
+		if err != nil {
+			out = append(out, Check{Name: names[2], Status: Fail, Detail: "SSWS: " + err.Error(),
+				Fix: "create an API token (Security > API > Tokens) as an admin who may manage apps, and set OKTA_CLIENT_TOKEN (or use an OAuth service app: see the README)"})
+			return skipRest(out, "the token does not work")
+		}
+		out = append(out, Check{Name: names[2], Status: Pass, Detail: "SSWS: works; the token acts as " + me.Login})
+		last = func() Check { return roleCheck(ctx, c, me, names[6]) }
 	}
-	out = append(out, Check{Name: names[2], Status: Pass, Detail: "works; the token acts as " + me.Login})
 	for i, probe := range []struct{ path, fix string }{
 		{"/api/v1/apps?limit=1", "the token's admin needs a role that can view apps (Read-only, App or Super Administrator); OAuth: scope okta.apps.read"},
 		{"/api/v1/groups?limit=1", "the token's admin needs a role that can view groups; OAuth: scope okta.groups.read"},
@@ -143,7 +154,7 @@ func orgChecks(ctx context.Context, o Options) []Check {
 		}
 		out = append(out, Check{Name: name, Status: Pass, Detail: "GET " + strings.SplitN(probe.path, "?", 2)[0] + " → 200"})
 	}
-	out = append(out, roleCheck(ctx, c, me, names[6]))
+	out = append(out, last())
 	return out
 }
 

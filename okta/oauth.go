@@ -401,6 +401,12 @@ type bearerTransport struct {
 }
 
 func (b *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasPrefix(req.URL.Path, "/.well-known/") {
+		// Public metadata: no token is needed, and none is asked for to read it.
+		r := req.Clone(req.Context())
+		r.Header.Del("Authorization")
+		return b.next.RoundTrip(r)
+	}
 	tok, err := b.src.token(req.Context())
 	if err != nil {
 		return nil, err
@@ -538,6 +544,22 @@ type ServiceApp struct {
 	Requested []string // scopes asked for
 	Granted   []string // scopes the current access token has
 	Expires   time.Time
+}
+
+// NotGranted are the scopes asked for that the access token does not have (Okta
+// leaves out those the app was not granted).
+func (a ServiceApp) NotGranted() []string {
+	var out []string
+	for _, r := range a.Requested {
+		found := false
+		for _, g := range a.Granted {
+			found = found || g == r
+		}
+		if !found {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // AuthMode is AuthSSWS or AuthPrivateKey.

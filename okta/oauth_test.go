@@ -162,6 +162,15 @@ func TestPrivateKeyClientWorksAndSharesOneToken(t *testing.T) {
 func TestPrivateKeyWrongKeyIsARefusalAskedOnce(t *testing.T) {
 	s, c := startOAuthSim(t, oktatest.Options{}, allScopesForTests, Settings{PrivateKey: wrongKeyPEM})
 	ctx := context.Background()
+	// The org's public metadata needs no token.
+	if meta, err := c.Metadata(ctx); err != nil || meta.ID == "" || tokenRequests(s) != 0 {
+		t.Fatalf("metadata: %+v %v, %d token requests", meta, err, tokenRequests(s))
+	}
+	for _, r := range s.Requests() {
+		if r.Header.Get("Authorization") != "" {
+			t.Fatalf("%s sent with Authorization", r.Path)
+		}
+	}
 	_, err := c.ListApps(ctx)
 	var te *TokenError
 	if !errors.As(err, &te) || te.Status != 401 || te.Code != "invalid_client" || !IsAuth(err) {

@@ -58,18 +58,12 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 		}
 	}
 	opts := doctor.Options{}
-	settings, warnings, err := config.ResolveOrg(config.OrgFlags{URL: f.orgURL}, file, config.ResolveOptions{LookupEnv: f.lookupEnv})
-	for _, w := range warnings {
-		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
-	}
+	// The API token or the service app (PrivateKey mode), from wherever the settings
+	// come; the token check names the mode.
+	settings, err := f.resolveOrg(file, f.lookupEnv)
 	opts.OrgURL, opts.OrgErr = settings.URL, err
 	if err == nil {
-		f.secrets.Add(settings.Token.Value())
-		s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base, RateShare: f.rateShare, Timeout: f.timeout}
-		if f.debug {
-			s.Trace = f.io.ErrOut
-		}
-		opts.Client, opts.OrgErr = okta.NewClient(ctx, s)
+		opts.Client, opts.OrgErr = okta.NewClient(ctx, f.clientSettings(settings))
 	}
 	for _, in := range selected {
 		t, err := scimTarget(in)

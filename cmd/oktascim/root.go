@@ -35,6 +35,8 @@ type factory struct {
 	base http.RoundTripper
 
 	orgURL      string
+	profile     string // --profile: named org settings in the tool's config file
+	simToken    string // --sim: the simulator's token, which wins over other settings
 	debug       bool
 	output      string
 	parallelism int
@@ -110,12 +112,13 @@ verifies it once done.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.orgURL, "org-url", "", "Okta org URL (overrides OKTA_CLIENT_ORGURL, the file's org.url and ~/.okta/okta.yaml)")
+	pf.StringVar(&f.profile, "profile", "", "use the named org settings (profile) from the oktascim config file ($OKTASCIM_CONFIG or the user config dir); beats OKTA_CLIENT_* (default $OKTASCIM_PROFILE, which they beat)")
 	pf.BoolVar(&f.debug, "debug", false, "trace every Okta request (method, path, status; never headers or bodies) on stderr")
 	pf.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	pf.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "integrations worked on at once (each one's steps stay in order)")
 	pf.DurationVar(&f.timeout, "request-timeout", 30*time.Second, "how long one Okta request may take before it is abandoned (and, when safe, retried)")
 	pf.Float64Var(&f.rateShare, "rate-share", okta.DefaultRateShare, "share of each Okta rate-limit window the tool may use; the rest is left to other clients of the org")
-	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newSCIMCmd(f), newConfigCmd(f), newVersionCmd(f))
+	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newSCIMCmd(f), newConfigCmd(f), newWhoamiCmd(f), newVersionCmd(f))
 	return root
 }
 

@@ -78,26 +78,50 @@ func (f *factory) maskSecrets(ins []config.Integration, showSCIMSecrets bool) er
 	return nil
 }
 
-// connect resolves the org settings (flags > env > file > ~/.okta/okta.yaml) and
-// builds the Okta client. It makes no request.
+// connect resolves the org settings (see resolveOrg) and builds the Okta client. It
+// makes no request.
 func (f *factory) connect(ctx context.Context, file *config.File, lookup func(string) (string, bool)) (*okta.Client, error) {
-	settings, warnings, err := config.ResolveOrg(config.OrgFlags{URL: f.orgURL}, file, config.ResolveOptions{LookupEnv: lookup})
-	for _, w := range warnings {
-		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
-	}
+	settings, err := f.resolveOrg(file, lookup)
 	if err != nil {
 		return nil, exitcode.With(exitcode.Invalid, err)
 	}
-	f.secrets.Add(settings.Token.Value())
-	s := okta.Settings{OrgURL: settings.URL, Token: settings.Token.Value(), Base: f.base, RateShare: f.rateShare, Timeout: f.timeout}
-	if f.debug {
-		s.Trace = f.io.ErrOut
-	}
-	c, err := okta.NewClient(ctx, s)
+	c, err := okta.NewClient(ctx, f.clientSettings(settings))
 	if err != nil {
 		return nil, exitcode.With(exitcode.Invalid, err)
 	}
 	return c, nil
+}
+
+// resolveOrg picks the org settings (flags > --profile > env > $OKTASCIM_PROFILE >
+// the file's org block > ~/.okta/okta.yaml, see config.ResolveOrg), prints the
+// warnings and registers every secret for masking.
+func (f *factory) resolveOrg(file *config.File, lookup func(string) (string, bool)) (config.OrgSettings, error) {
+	flags := config.OrgFlags{URL: f.orgURL, Profile: f.profile}
+	if f.simToken != "" {
+		// With --sim the simulator's org and token win over any profile or env.
+		flags.Token, flags.TokenFrom = f.simToken, "--sim"
+	}
+	settings, warnings, err := config.ResolveOrg(flags, file, config.ResolveOptions{LookupEnv: lookup, Stdin: f.io.In})
+	for _, w := range warnings {
+		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
+	}
+	f.secrets.Add(settings.Secrets()...)
+	return settings, err
+}
+
+// clientSettings are the Okta client's settings for the resolved org settings.
+func (f *factory) clientSettings(o config.OrgSettings) okta.Settings {
+	s := okta.Settings{OrgURL: o.URL, Base: f.base, RateShare: f.rateShare, Timeout: f.timeout}
+	switch o.AuthMode {
+	case config.ModePrivateKey:
+		s.AuthMode, s.ClientID, s.PrivateKey, s.PrivateKeyID, s.Scopes = okta.AuthPrivateKey, o.ClientID, o.PrivateKey.Value(), o.PrivateKeyID, o.Scopes
+	default:
+		s.AuthMode, s.Token = okta.AuthSSWS, o.Token.Value()
+	}
+	if f.debug {
+		s.Trace = f.io.ErrOut
+	}
+	return s
 }
 
 // target is what a command works on: the file's selected integrations, a client for
@@ -177,7 +201,7 @@ func (f *factory) startSim(o simOptions) (*simenv.Env, func(string) (string, boo
 	}
 	f.secrets.Add(env.Secrets()...)
 	fmt.Fprintf(f.io.ErrOut, "sim: Okta org simulator at %s, SCIM 2.0 server at %s, SCIM 1.1 server at %s\n", env.OrgURL, env.SCIM20.URL, env.SCIM11.URL)
-	// The sim's org wins over any org the environment or the file names.
-	f.orgURL = env.OrgURL
+	// The sim's org wins over any org the environment, a profile or the file names.
+	f.orgURL, f.simToken = env.OrgURL, env.Token
 	return env, env.LookupEnv(f.lookupEnv), nil
 }
