@@ -257,3 +257,16 @@ func TestToolConfigPath(t *testing.T) {
 		t.Fatalf("%s %v", p, err)
 	}
 }
+
+func TestOrgSettingsSecrets(t *testing.T) {
+	s := OrgSettings{Token: NewSecret("tok-123"), PrivateKey: NewSecret(strings.ReplaceAll(keyPEM, "\n", `\n`))}
+	got := strings.Join(s.Secrets(), "|")
+	for _, want := range []string{"tok-123", keyPEM, "TESTKEYMATERIAL0123456789"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("secrets lack %q: %s", want, got)
+		}
+	}
+	if strings.Contains(got, "|-----BEGIN PRIVATE KEY-----|") {
+		t.Error("the PEM header line is masked on its own")
+	}
+}
