@@ -51,7 +51,7 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 		return err
 	}
 	defer t.close()
-	p := newStepPrinter(f.io.Out, f.output == "json", names(t.selected))
+	p := f.stepPrinter(names(t.selected))
 	if f.io.IsTTY {
 		p.withProgress(f.io.ErrOut)
 	}
@@ -64,8 +64,8 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 	if err != nil {
 		return planError(err)
 	}
-	if f.output != "json" {
-		printPlan(f.io.Out, shown, t.orgURL)
+	if !f.structured() {
+		printPlan(f.io.Out, shown, t.orgURL, f.colors())
 		fmt.Fprintln(f.io.Out)
 	}
 	// Ask before writing; then act on the org as it is now, not as it was when the
@@ -86,7 +86,7 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 		}
 		shown = now
 		fmt.Fprintln(f.io.Out, "The org changed since the plan was shown; re-planned:")
-		printPlan(f.io.Out, shown, t.orgURL)
+		printPlan(f.io.Out, shown, t.orgURL, f.colors())
 		fmt.Fprintln(f.io.Out)
 	}
 	res := session.Apply(ctx)

@@ -40,13 +40,13 @@ func runDestroy(cmd *cobra.Command, f *factory, o *destroyOptions) error {
 		return err
 	}
 	defer t.close()
-	p := newStepPrinter(f.io.Out, f.output == "json", names(t.selected))
+	p := f.stepPrinter(names(t.selected))
 	session := apply.NewSession(t.options(p.Step))
 	targets, err := session.Targets(ctx)
 	if err != nil {
 		return planError(err)
 	}
-	if f.output != "json" {
+	if !f.structured() {
 		if len(targets) == 0 {
 			fmt.Fprintf(f.io.Out, "Nothing to destroy: no app in %s carries the stamp of these integrations.\n", t.orgURL)
 		} else {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -73,12 +72,12 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 		opts.SCIM = append(opts.SCIM, doctor.Target{Integration: in.Name, Target: t})
 	}
 	checks := doctor.Run(ctx, opts)
-	if f.output == "json" {
-		if err := writeDoctorJSON(f.io.Out, checks); err != nil {
+	if f.structured() {
+		if err := writeDoctorDoc(f.io.Out, f.output, checks); err != nil {
 			return err
 		}
 	} else {
-		printDoctor(f.io.Out, checks)
+		printDoctor(f.io.Out, checks, f.colors())
 	}
 	if doctor.Failed(checks) {
 		return silent(exitcode.Failure)
@@ -114,14 +113,14 @@ func counts(checks []doctor.Check) map[doctor.Status]int {
 	return n
 }
 
-func printDoctor(w io.Writer, checks []doctor.Check) {
+func printDoctor(w io.Writer, checks []doctor.Check, color bool) {
 	width := 0
 	for _, c := range checks {
 		width = max(width, len(c.Name))
 	}
 	mark := map[doctor.Status]string{doctor.Pass: "PASS", doctor.Fail: "FAIL", doctor.Warn: "WARN", doctor.Skip: "SKIP"}
 	for _, c := range checks {
-		fmt.Fprintf(w, "%s  %-*s  %s\n", mark[c.Status], width, c.Name, c.Detail)
+		fmt.Fprintf(w, "%s  %-*s  %s\n", paint(color, statusColor[c.Status], mark[c.Status]), width, c.Name, c.Detail)
 		if c.Fix != "" && c.Status != doctor.Pass && c.Status != doctor.Skip {
 			fmt.Fprintf(w, "      %-*s  fix: %s\n", width, "", c.Fix)
 		}
@@ -130,12 +129,9 @@ func printDoctor(w io.Writer, checks []doctor.Check) {
 	fmt.Fprintf(w, "doctor: %d passed, %d failed, %d warning(s), %d skipped\n", n[doctor.Pass], n[doctor.Fail], n[doctor.Warn], n[doctor.Skip])
 }
 
-func writeDoctorJSON(w io.Writer, checks []doctor.Check) error {
+func writeDoctorDoc(w io.Writer, format string, checks []doctor.Check) error {
 	n := counts(checks)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(struct {
+	return writeDoc(w, format, struct {
 		Version  int            `json:"version"`
 		Command  string         `json:"command"`
 		Checks   []doctor.Check `json:"checks"`
@@ -145,3 +141,5 @@ func writeDoctorJSON(w io.Writer, checks []doctor.Check) error {
 		Skipped  int            `json:"skipped"`
 	}{reportVersion, "doctor", checks, n[doctor.Pass], n[doctor.Fail], n[doctor.Warn], n[doctor.Skip]})
 }
+
+var statusColor = map[doctor.Status]string{doctor.Pass: green, doctor.Fail: red, doctor.Warn: yellow, doctor.Skip: dim}

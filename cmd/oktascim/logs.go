@@ -96,17 +96,21 @@ func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
 		return planError(err)
 	}
 	q := systemlog.Query{AppID: app.ID, Since: since, Failures: o.failures, Limit: o.limit}
-	jsonOut := f.output == "json"
+	jsonOut := f.structured()
 	if o.follow {
+		// JSON: one object per line (JSON Lines); YAML: one document per event.
 		enc := json.NewEncoder(f.io.Out)
 		enc.SetEscapeHTML(false)
 		if !jsonOut {
 			fmt.Fprintf(f.io.ErrOut, "following the System Log of %s (%s); Ctrl-C stops\n", in.Name, app.ID)
 		}
 		err := systemlog.Follow(ctx, t.client, q, max(o.interval, 10*time.Millisecond), func(e okta.LogEvent) {
-			if jsonOut {
+			switch f.output {
+			case formatJSON:
 				_ = enc.Encode(eventJSON(e))
-			} else {
+			case formatYAML:
+				_ = writeDoc(f.io.Out, formatYAML, eventJSON(e))
+			default:
 				printEvent(f.io.Out, e)
 			}
 			if fl, ok := f.io.Out.(interface{ Flush() error }); ok {
@@ -124,10 +128,7 @@ func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
 		for _, e := range events {
 			out = append(out, eventJSON(e))
 		}
-		enc := json.NewEncoder(f.io.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(struct {
+		return writeDoc(f.io.Out, f.output, struct {
 			Version     int            `json:"version"`
 			Command     string         `json:"command"`
 			Integration string         `json:"integration"`

@@ -57,10 +57,10 @@ func runPlan(cmd *cobra.Command, f *factory, o *planOptions) error {
 	if err != nil {
 		return planError(err)
 	}
-	if f.output == "json" {
-		err = writePlanJSON(f.io.Out, p, t.orgURL)
+	if f.structured() {
+		err = writePlanDoc(f.io.Out, f.output, p, t.orgURL)
 	} else {
-		printPlan(f.io.Out, p, t.orgURL)
+		printPlan(f.io.Out, p, t.orgURL, f.colors())
 	}
 	switch {
 	case err != nil:

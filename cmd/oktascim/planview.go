@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"reflect"
@@ -15,11 +14,11 @@ import (
 
 // printPlan writes the plan for people: one header line per integration with its
 // action, then one line per change, pending manual step and unreadable value.
-func printPlan(w io.Writer, p plan.Plan, orgURL string) {
+func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
 	fmt.Fprintf(w, "Plan for %s (%d integration(s)):\n", orgURL, len(p.Integrations))
 	for _, in := range p.Integrations {
 		fmt.Fprintln(w)
-		head := fmt.Sprintf("%s %s  %s", actionMark(in.Action), in.Action, in.Name)
+		head := paint(color, actionColor[in.Action], fmt.Sprintf("%s %s", actionMark(in.Action), in.Action)) + "  " + in.Name
 		switch {
 		case in.Action == plan.Error:
 			fmt.Fprintf(w, "%s: %s\n", head, in.Error)
@@ -31,16 +30,16 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string) {
 		}
 		fmt.Fprintf(w, "%s  (provisioning %s)\n", head, in.Provisioning)
 		for _, c := range in.Changes {
-			fmt.Fprintf(w, "    %s\n", changeLine(c))
+			fmt.Fprintf(w, "    %s\n", paint(color, changeColor(c), changeLine(c)))
 		}
 		for _, c := range in.Removals {
-			fmt.Fprintf(w, "    %s  (--prune)\n", changeLine(c))
+			fmt.Fprintf(w, "    %s  (--prune)\n", paint(color, red, changeLine(c)))
 		}
 		for _, k := range in.Kept {
 			fmt.Fprintf(w, "    = groups: %s  (assigned in the org, not in the file: kept; --prune removes it)\n", k)
 		}
 		for _, m := range in.Manual {
-			fmt.Fprintf(w, "    ! manual step pending: %s\n", m)
+			fmt.Fprintf(w, "    %s %s\n", paint(color, yellow, "! manual step pending:"), m)
 		}
 		for _, u := range in.Unverifiable {
 			fmt.Fprintf(w, "    ? not readable: %s\n", u)
@@ -59,6 +58,18 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string) {
 	if !p.HasChanges() && !p.HasErrors() {
 		fmt.Fprintln(w, "No changes: the org matches the file.")
 	}
+}
+
+var actionColor = map[plan.Action]string{plan.Create: green, plan.Adopt: yellow, plan.Update: yellow, plan.Error: red, plan.Unchanged: dim}
+
+func changeColor(c plan.FieldChange) string {
+	switch {
+	case c.Old == "":
+		return green
+	case c.New == "":
+		return red
+	}
+	return yellow
 }
 
 func actionMark(a plan.Action) string {
@@ -92,11 +103,8 @@ type planDocument struct {
 	plan.Plan
 }
 
-func writePlanJSON(w io.Writer, p plan.Plan, orgURL string) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(planDocument{Command: "plan", Org: orgURL, Plan: p})
+func writePlanDoc(w io.Writer, format string, p plan.Plan, orgURL string) error {
+	return writeDoc(w, format, planDocument{Command: "plan", Org: orgURL, Plan: p})
 }
 
 // samePlan reports whether two plans say the same thing.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -20,15 +19,24 @@ const reportVersion = 1
 // run concurrently, so lines come in order of completion, each prefixed by its
 // integration; a block (a manual step) is never interleaved with another.
 type stepPrinter struct {
-	w     io.Writer
-	json  bool
-	width int
+	w      io.Writer
+	json   bool
+	format string // json or yaml when json is set
+	width  int
+	color  bool
 
 	mu       sync.Mutex
 	progress io.Writer // a terminal for the progress line, or nil
 	total    int
 	finished []string // in order of completion
 	failed   map[string]bool
+}
+
+// stepPrinter is the printer for this command's -o and terminal.
+func (f *factory) stepPrinter(names []string) *stepPrinter {
+	p := newStepPrinter(f.io.Out, f.structured(), names)
+	p.format, p.color = f.output, f.colors()
+	return p
 }
 
 func newStepPrinter(w io.Writer, jsonOut bool, names []string) *stepPrinter {
@@ -92,7 +100,7 @@ func (p *stepPrinter) Step(e apply.Event) {
 	p.clearProgress()
 	defer p.drawProgress()
 	defer flush(p.w)
-	fmt.Fprintf(p.w, "%-*s  %-12s  %-9s  %s\n", p.width, e.Integration, e.Step, e.Outcome, e.Detail)
+	fmt.Fprintf(p.w, "%-*s  %-12s  %s  %s\n", p.width, e.Integration, e.Step, paint(p.color, outcomeColor[e.Outcome], fmt.Sprintf("%-9s", e.Outcome)), e.Detail)
 	indent := strings.Repeat(" ", p.width+2)
 	if e.Manual != nil {
 		p.manual(indent, e.Manual)
@@ -133,10 +141,7 @@ func (p *stepPrinter) summary(command string, res apply.Result, integrations int
 		if events == nil {
 			events = []apply.Event{}
 		}
-		enc := json.NewEncoder(p.w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(struct {
+		return writeDoc(p.w, p.format, struct {
 			Version  int           `json:"version"`
 			Command  string        `json:"command"`
 			Plan     *plan.Plan    `json:"plan,omitempty"`
@@ -167,6 +172,9 @@ func (p *stepPrinter) summary(command string, res apply.Result, integrations int
 	fmt.Fprintf(p.w, "%s: %d %s: %s (exit %d)\n", command, integrations, noun, resultWord(res.Code), res.Code)
 	return nil
 }
+
+var outcomeColor = map[apply.Outcome]string{apply.Done: green, apply.Unchanged: dim, apply.Manual: yellow,
+	apply.Waiting: yellow, apply.Failed: red, apply.Skipped: dim}
 
 func listOrNone(names []string) string {
 	if len(names) == 0 {

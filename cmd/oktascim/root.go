@@ -39,6 +39,7 @@ type factory struct {
 	simToken    string // --sim: the simulator's token, which wins over other settings
 	debug       bool
 	output      string
+	noColor     bool
 	parallelism int
 	rateShare   float64
 	timeout     time.Duration
@@ -114,7 +115,8 @@ verifies it once done.`,
 	pf.StringVar(&f.orgURL, "org-url", "", "Okta org URL (overrides OKTA_CLIENT_ORGURL, the file's org.url and ~/.okta/okta.yaml)")
 	pf.StringVar(&f.profile, "profile", "", "use the named org settings (profile) from the oktascim config file ($OKTASCIM_CONFIG or the user config dir); beats OKTA_CLIENT_* (default $OKTASCIM_PROFILE, which they beat)")
 	pf.BoolVar(&f.debug, "debug", false, "trace every Okta request (method, path, status; never headers or bodies) on stderr")
-	pf.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	pf.StringVarP(&f.output, "output", "o", formatText, "output format: text, json or yaml (JSON and YAML are the same documented document)")
+	pf.BoolVar(&f.noColor, "no-color", false, "no colour in text output (also: NO_COLOR set; colour is only ever used on a terminal)")
 	pf.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "integrations worked on at once (each one's steps stay in order)")
 	pf.DurationVar(&f.timeout, "request-timeout", 30*time.Second, "how long one Okta request may take before it is abandoned (and, when safe, retried)")
 	pf.Float64Var(&f.rateShare, "rate-share", okta.DefaultRateShare, "share of each Okta rate-limit window the tool may use; the rest is left to other clients of the org")
@@ -124,8 +126,8 @@ verifies it once done.`,
 
 func (f *factory) checkOutput() error {
 	switch {
-	case f.output != "text" && f.output != "json":
-		return usageError{fmt.Errorf("--output must be text or json, not %q", f.output)}
+	case f.output != formatText && f.output != formatJSON && f.output != formatYAML:
+		return usageError{fmt.Errorf("--output must be text, json or yaml, not %q", f.output)}
 	case f.parallelism < 1 || f.parallelism > 64:
 		return usageError{fmt.Errorf("--parallelism must be between 1 and 64, not %d", f.parallelism)}
 	case f.timeout < 100*time.Millisecond:

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -136,7 +135,7 @@ func runSCIMCheck(cmd *cobra.Command, f *factory, o *scimCheckOptions) error {
 		fmt.Fprintln(f.io.ErrOut, "warning:", w)
 	}
 
-	jsonOut := f.output == "json"
+	jsonOut := f.structured()
 	p := &checkPrinter{w: f.io.Out}
 	opts := conformance.Options{
 		BaseURL: t.baseURL, Version: t.version, Authorization: t.authorization, Secrets: t.secrets,
@@ -164,7 +163,7 @@ func runSCIMCheck(cmd *cobra.Command, f *factory, o *scimCheckOptions) error {
 		}
 	}
 	if jsonOut {
-		if err := writeCheckJSON(f.io.Out, t, o.crud, res, code); err != nil {
+		if err := writeCheckDoc(f.io.Out, f.output, t, o.crud, res, code); err != nil {
 			return err
 		}
 	} else {
@@ -417,7 +416,7 @@ type cleanupJSON struct {
 	Outcome  string `json:"outcome"`
 }
 
-func writeCheckJSON(w io.Writer, t checkTarget, crud bool, res *conformance.Result, code int) error {
+func writeCheckDoc(w io.Writer, format string, t checkTarget, crud bool, res *conformance.Result, code int) error {
 	checks := make([]checkJSON, 0, len(res.Checks))
 	for _, c := range res.Checks {
 		checks = append(checks, checkJSON{
@@ -434,10 +433,7 @@ func writeCheckJSON(w io.Writer, t checkTarget, crud bool, res *conformance.Resu
 	if len(res.Suites) > 0 {
 		suite = res.Suites[0]
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(struct {
+	return writeDoc(w, format, struct {
 		Version     int           `json:"version"`
 		Command     string        `json:"command"`
 		Suite       string        `json:"suite"`

@@ -779,7 +779,7 @@ func TestSCIMCheckUsage(t *testing.T) {
 		{[]string{"-f", two, "--name", "c"}, "no such integration"},
 		{[]string{"-f", two, "--name", "a", "--token-env", "CHECK_TOKEN"}, "--token-env goes with --base-url"},
 		{[]string{"--base-url", url, "--token-env", "CHECK_TOKEN", "--timeout", "0s"}, "--timeout must be more than 0"},
-		{[]string{"--base-url", url, "--token-env", "CHECK_TOKEN", "-o", "yaml"}, "--output must be text or json"},
+		{[]string{"--base-url", url, "--token-env", "CHECK_TOKEN", "-o", "xml"}, "--output must be text, json or yaml"},
 	} {
 		r := cli(t, env, append([]string{"scim", "check"}, tc.args...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.msg) {

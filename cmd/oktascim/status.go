@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -72,11 +71,8 @@ func runStatus(cmd *cobra.Command, f *factory, o *statusOptions) error {
 			return planError(err)
 		}
 	}
-	if f.output == "json" {
-		enc := json.NewEncoder(f.io.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(struct {
+	if f.structured() {
+		return writeDoc(f.io.Out, f.output, struct {
 			Version int               `json:"version"`
 			Command string            `json:"command"`
 			Org     string            `json:"org"`

@@ -25,7 +25,7 @@ func newTestCmd(f *factory) *cobra.Command {
 				return err
 			}
 			defer t.close()
-			p := newStepPrinter(f.io.Out, f.output == "json", names(t.selected))
+			p := f.stepPrinter(names(t.selected))
 			res := apply.Test(cmd.Context(), t.options(p.Step))
 			if err := p.summary("test", res, len(t.selected), nil); err != nil {
 				return err

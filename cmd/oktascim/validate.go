@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -37,10 +36,14 @@ func newValidateCmd(f *factory) *cobra.Command {
 			for i, in := range selected {
 				items[i] = item{in.Name, plan.AppName(in), plan.SignOnMode(in.SignOn.Mode), in.SCIM.BaseURL}
 			}
-			if f.output == "json" {
-				enc := json.NewEncoder(f.io.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"version": reportVersion, "file": file.Path, "valid": true, "integrations": items, "warnings": len(file.Warnings)})
+			if f.structured() {
+				return writeDoc(f.io.Out, f.output, struct {
+					Version      int    `json:"version"`
+					File         string `json:"file"`
+					Valid        bool   `json:"valid"`
+					Integrations []item `json:"integrations"`
+					Warnings     int    `json:"warnings"`
+				}{reportVersion, file.Path, true, items, len(file.Warnings)})
 			}
 			for _, it := range items {
 				fmt.Fprintf(f.io.Out, "%s: %s app, %s sign-on, SCIM at %s\n", it.Name, it.App, it.SignOnMode, it.BaseURL)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -40,6 +41,19 @@ func newVersionCmd(f *factory) *cobra.Command {
 			}
 			if buildDate != "" {
 				date = buildDate
+			}
+			if err := f.checkOutput(); err != nil {
+				return err
+			}
+			if f.structured() {
+				return writeDoc(f.io.Out, f.output, struct {
+					Version int    `json:"version"`
+					Command string `json:"command"`
+					Release string `json:"release"`
+					Commit  string `json:"commit"`
+					Date    string `json:"date"`
+					Go      string `json:"go"`
+				}{reportVersion, "version", version, commit, date, runtime.Version()})
 			}
 			fmt.Fprintf(f.io.Out, "oktascim %s (commit %s, built %s)\n", version, commit, date)
 			return nil

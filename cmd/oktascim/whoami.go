@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,8 +93,8 @@ func runWhoami(cmd *cobra.Command, f *factory, path string) error {
 	w := whoami{Version: reportVersion, Command: "whoami", Org: whoamiOrg{URL: c.OrgURL()}, AuthMode: settings.AuthMode, Profile: settings.Profile, Sources: settings.Sources}
 	fail := func(code int, err error) error {
 		w.Error = err.Error()
-		if f.output == "json" {
-			if werr := writeJSONDoc(f.io.Out, w); werr != nil {
+		if f.structured() {
+			if werr := writeDoc(f.io.Out, f.output, w); werr != nil {
 				return werr
 			}
 			fmt.Fprintln(f.io.ErrOut, "error:", err)
@@ -126,8 +125,8 @@ func runWhoami(cmd *cobra.Command, f *factory, path string) error {
 		}
 		w.Identity.ID, w.Identity.Login = me.ID, me.Login
 	}
-	if f.output == "json" {
-		return writeJSONDoc(f.io.Out, w)
+	if f.structured() {
+		return writeDoc(f.io.Out, f.output, w)
 	}
 	printWhoami(f.io.Out, w)
 	return nil
@@ -204,11 +203,4 @@ func orNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, " ")
-}
-
-func writeJSONDoc(out io.Writer, v any) error {
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }
