@@ -122,10 +122,14 @@ func TestColourOnlyOnATerminal(t *testing.T) {
 		t.Fatalf("no colour on a terminal:\n%q", r.stdout)
 	}
 	for name, run := range map[string]func() result{
-		"pipe":       func() result { return cli(t, vars, "plan", "-f", path) },
-		"NO_COLOR":   func() result { return cliTTY(t, envVars(env, map[string]string{"NO_COLOR": "1"}), &typist{}, "plan", "-f", path) },
+		"pipe": func() result { return cli(t, vars, "plan", "-f", path) },
+		"NO_COLOR": func() result {
+			return cliTTY(t, envVars(env, map[string]string{"NO_COLOR": "1"}), &typist{}, "plan", "-f", path)
+		},
 		"--no-color": func() result { return cliTTY(t, vars, &typist{}, "plan", "-f", path, "--no-color") },
-		"TERM=dumb":  func() result { return cliTTY(t, envVars(env, map[string]string{"TERM": "dumb"}), &typist{}, "plan", "-f", path) },
+		"TERM=dumb": func() result {
+			return cliTTY(t, envVars(env, map[string]string{"TERM": "dumb"}), &typist{}, "plan", "-f", path)
+		},
 	} {
 		if r := run(); strings.Contains(r.allOutput, "\033[") {
 			t.Errorf("%s: colour escapes in the output", name)
