@@ -120,7 +120,8 @@ verifies it once done.`,
 	pf.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "integrations worked on at once (each one's steps stay in order)")
 	pf.DurationVar(&f.timeout, "request-timeout", 30*time.Second, "how long one Okta request may take before it is abandoned (and, when safe, retried)")
 	pf.Float64Var(&f.rateShare, "rate-share", okta.DefaultRateShare, "share of each Okta rate-limit window the tool may use; the rest is left to other clients of the org")
-	root.AddCommand(newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newSCIMCmd(f), newConfigCmd(f), newWhoamiCmd(f), newVersionCmd(f))
+	root.AddCommand(newInitCmd(f), newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newSCIMCmd(f), newConfigCmd(f), newWhoamiCmd(f), newVersionCmd(f))
+	completeIntegrationNames(root)
 	return root
 }
 
