@@ -34,7 +34,8 @@ func newValidateCmd(f *factory) *cobra.Command {
 			}
 			items := make([]item, len(selected))
 			for i, in := range selected {
-				items[i] = item{in.Name, plan.AppName(in), plan.SignOnMode(in.SignOn.Mode), in.SCIM.BaseURL}
+				want := plan.DesiredApp(in)
+				items[i] = item{in.Name, appKindName(want.Name), want.SignOnMode, in.SCIM.BaseURL}
 			}
 			if f.structured() {
 				return writeDoc(f.io.Out, f.output, struct {
