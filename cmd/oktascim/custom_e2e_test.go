@@ -51,7 +51,8 @@ func customYAML(name, method, signOn string) string {
 
 // adminEnablesSCIM plays the admin for custom apps: once the tool has read an app's
 // provisioning (it prints the manual step after that), it switches SCIM on with the
-// values the file declares, as the step lists them.
+// values the file declares, as the step lists them. methodByLabel maps an app label to
+// its auth method, with "+import" when the file turns import on.
 func adminEnablesSCIM(t *testing.T, env *simenv.Env, methodByLabel map[string]string) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -61,13 +62,14 @@ func adminEnablesSCIM(t *testing.T, env *simenv.Env, methodByLabel map[string]st
 		for ctx.Err() == nil {
 			for _, app := range env.Org.Apps() {
 				id, _ := app["id"].(string)
-				method, ok := methodByLabel[fmt.Sprint(app["label"])]
+				spec, ok := methodByLabel[fmt.Sprint(app["label"])]
 				if !ok || tried[id] || !requested(env, "GET", "/api/v1/apps/"+id+"/connections/default") {
 					continue
 				}
 				tried[id] = true
+				method, extra, _ := strings.Cut(spec, "+") // "oauth+import": also Import New Users
 				s := oktatest.SCIMSettings{BaseURL: env.SCIM20.URL, UserIDField: "userName", AuthMode: method,
-					Actions: oktatest.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: true}}
+					Actions: oktatest.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: true, ImportNewUsers: extra == "import"}}
 				switch method {
 				case "basic":
 					s.Username, s.Password = env.SCIMUser, env.SCIMPassword
@@ -323,4 +325,30 @@ func seedSCIMGroup(env *simenv.Env, name string) error {
 		return fmt.Errorf("seeding group %s: %d", name, resp.StatusCode)
 	}
 	return nil
+}
+
+// TestCustomExamplesApply applies examples/custom-*.yaml against the simulator with the
+// admin switching SCIM on: the examples work as they are (OAuth 2 against the local
+// authorization server).
+func TestCustomExamplesApply(t *testing.T) {
+	for file, label := range map[string]string{"custom-saml-oauth2.yaml": "HR (SAML)", "custom-swa-basic.yaml": "Team Wiki (SWA)"} {
+		t.Run(file, func(t *testing.T) {
+			env := startEnv(t, simenv.Options{})
+			vars := envVars(env, map[string]string{
+				"HR_SCIM_URL": env.SCIM20.URL, "HR_AUTH_URL": strings.TrimSuffix(env.OAuth.TokenURL, "/oauth/token"),
+				"HR_OAUTH_CLIENT_SECRET": env.OAuth.ClientSecret, "WIKI_SCIM_URL": env.SCIM20.URL, "WIKI_SCIM_PASSWORD": env.SCIMPassword})
+			path := "../../examples/" + file
+			method := map[bool]string{true: "oauth+import", false: "basic"}[strings.Contains(file, "oauth")]
+			stop := adminEnablesSCIM(t, env, map[string]string{label: method})
+			r := cli(t, vars, "apply", "-f", path, "--yes", "--wait", "--poll-interval", "20ms")
+			stop()
+			if r.code != exitcode.OK {
+				t.Fatalf("exit %d\n%s", r.code, r.allOutput)
+			}
+			if r := cli(t, vars, "plan", "-f", path, "--detailed-exitcode"); r.code != exitcode.OK {
+				t.Fatalf("plan after apply: exit %d\n%s", r.code, r.stdout)
+			}
+			assertNoSecrets(t, r.allOutput, env.Secrets()...)
+		})
+	}
 }
