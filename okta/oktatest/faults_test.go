@@ -237,7 +237,14 @@ func TestFaultReset(t *testing.T) {
 	if err == nil {
 		t.Fatalf("got an answer %d, want a connection error", resp.StatusCode)
 	}
-	reqs := s.Requests()
+	// The handler records the request as it returns, which may be just after the client
+	// has seen the connection drop.
+	var reqs []Request
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if reqs = s.Requests(); len(reqs) > 0 {
+			break
+		}
+	}
 	if len(reqs) != 1 || reqs[0].Status != 0 {
 		t.Fatalf("recorded %+v, want one request with status 0", reqs)
 	}
