@@ -48,6 +48,10 @@ func TestCommandOutputsGolden(t *testing.T) {
 		{"whoami.json", []string{"whoami", "-o", "json"}},
 		{"apply-unchanged.txt", []string{"apply", "-f", path, "--yes"}},
 		{"apply-unchanged.yaml", []string{"apply", "-f", path, "--yes", "-o", "yaml"}},
+		{"logs.txt", []string{"logs", "-f", path, "--name", "beta", "--limit", "5"}},
+		{"logs.json", []string{"logs", "-f", path, "--name", "beta", "--limit", "5", "-o", "json"}},
+		{"import.yaml", []string{"import", "--label", "beta app"}},
+		{"destroy.txt", []string{"destroy", "-f", path, "--yes"}}, // last: it deletes the apps
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// One integration at a time: lines come in the file's order.
