@@ -10,7 +10,8 @@ import (
 
 // Release builds set these at link time (.goreleaser.yaml: -X main.buildVersion=… and so
 // on). A plain go build or go install leaves them empty, and the Go build info supplies
-// the same facts: the module version, vcs.revision and vcs.time (the commit's date).
+// what it has: the module version (go install …@vX.Y.Z), and vcs.revision and vcs.time
+// (the commit and its date) when built inside a git checkout.
 var buildVersion, buildCommit, buildDate string
 
 func newVersionCmd(f *factory) *cobra.Command {
