@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/okta"
@@ -132,7 +133,7 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 	}
 	wantProv := WantUserProvisioning(in.Provisioning)
 	if obs.Match.App == nil {
-		p.Unverifiable = append(p.Unverifiable, unreadableConnection)
+		p.Unverifiable = append(p.Unverifiable, unreadable(in))
 		p.Action, p.Provisioning = Create, "unknown"
 		kind := want.Name
 		if kind == "" {
@@ -163,9 +164,9 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 		p.Provisioning = "on"
 		p.Changes = append(p.Changes, UserProvisioningChanges(wantProv, obs.UserProvisioning)...)
 		p.Changes = append(p.Changes, connectionChanges(in, obs.Connection)...)
-		p.Unverifiable = append(p.Unverifiable, unverifiable(obs.Connection))
+		p.Unverifiable = append(p.Unverifiable, unverifiable(in, obs.Connection))
 	} else {
-		p.Unverifiable = append(p.Unverifiable, unreadableConnection)
+		p.Unverifiable = append(p.Unverifiable, unreadable(in))
 		p.Provisioning = "off"
 		p.Manual = append(p.Manual, manualProvisioning(in))
 		// The actions cannot be read (or set) until provisioning is on.
@@ -238,12 +239,20 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 
 const unreadableConnection = "SCIM base URL and credentials: Okta's API cannot read them back for this template app; apply verifies them with the connection test (Okta's Test API Credentials request) and the System Log"
 
+// unreadable says what the plan cannot read back for the integration's kind of app.
+func unreadable(in config.Integration) string {
+	if in.Kind == config.KindCustom {
+		return strings.Replace(unreadableConnection, "this template app", "an App Integration Wizard app", 1)
+	}
+	return unreadableConnection
+}
+
 // unverifiable says what of the connection the plan could not compare.
-func unverifiable(c okta.Connection) string {
+func unverifiable(in config.Integration, c okta.Connection) string {
 	if c.Supported() && c.Status == "ENABLED" {
 		return "SCIM credentials: Okta never returns them; apply verifies them with the connection test and the System Log"
 	}
-	return unreadableConnection
+	return unreadable(in)
 }
 
 // connectionChanges compares the base URL where the Provisioning Connection API reports
@@ -256,11 +265,18 @@ func connectionChanges(in config.Integration, c okta.Connection) []FieldChange {
 }
 
 func manualProvisioning(in config.Integration) string {
+	a := in.SCIM.Auth
 	secret := "token " + config.Sensitive
-	if in.SCIM.Auth.Method == "basic" {
-		secret = "username " + in.SCIM.Auth.Username + ", password " + config.Sensitive
+	switch {
+	case a.Method == "basic":
+		secret = "username " + a.Username + ", password " + config.Sensitive
+	case a.OAuth2 != nil:
+		secret = "OAuth 2 client " + a.OAuth2.ClientID + ", client secret " + config.Sensitive
 	}
-	return fmt.Sprintf("Provisioning > Configure API Integration: enable it with base URL %s, authentication %s, %s (apply tries the API first, then prints the exact values and a link)", in.SCIM.BaseURL, in.SCIM.Auth.Method, secret)
+	if in.Kind == config.KindCustom {
+		return fmt.Sprintf("General > Provisioning: SCIM, then Provisioning > Integration: connector base URL %s, authentication %s, %s (apply tries the API first, then prints the exact values and links)", in.SCIM.BaseURL, a.Method, secret)
+	}
+	return fmt.Sprintf("Provisioning > Configure API Integration: enable it with base URL %s, authentication %s, %s (apply tries the API first, then prints the exact values and a link)", in.SCIM.BaseURL, a.Method, secret)
 }
 
 // consoleActions are the Integration checkboxes that differ: no API sets them, so they
