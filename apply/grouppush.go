@@ -90,18 +90,7 @@ func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
 		r.fail(ir, StepPush, err, "")
 		return
 	}
-	names := map[string]string{}
-	for _, w := range wants {
-		names[w.GroupID] = w.GroupName
-	}
-	for _, h := range have {
-		if _, ok := names[h.SourceGroupID]; !ok {
-			if n, err := r.groupName(ctx, h.SourceGroupID); err == nil {
-				names[h.SourceGroupID] = n
-			}
-		}
-	}
-	changes, removals, kept := plan.PushChanges(wants, have, names, r.opts.Prune)
+	changes, removals, kept := plan.PushChanges(wants, have, r.pushNames(ctx, wants, have), r.opts.Prune)
 	bySource := bySourceGroup(have)
 	for _, w := range wants {
 		h, ok := bySource[w.GroupID]
@@ -147,6 +136,23 @@ func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
 	}
 	r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Done, AppID: ir.app.ID, Changes: all,
 		Detail: plan.Summarize(all) + "; " + detail})
+}
+
+// pushNames names the source group of every push: the file's groups, and the others
+// (to show what is kept or pruned) read by id.
+func (r *runner) pushNames(ctx context.Context, wants []plan.PushWant, have []okta.GroupPush) map[string]string {
+	names := map[string]string{}
+	for _, w := range wants {
+		names[w.GroupID] = w.GroupName
+	}
+	for _, h := range have {
+		if _, ok := names[h.SourceGroupID]; !ok {
+			if n, err := r.groupName(ctx, h.SourceGroupID); err == nil {
+				names[h.SourceGroupID] = n
+			}
+		}
+	}
+	return names
 }
 
 func containsWant(wants []plan.PushWant, id string) bool {

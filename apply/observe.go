@@ -32,6 +32,17 @@ func (r *runner) groupName(ctx context.Context, id string) (string, error) {
 	})
 }
 
+// why says, for the plan, what is wrong with a name that does not name exactly one group.
+func (g groupLookup) why() string {
+	switch {
+	case g.count == 0:
+		return "does not exist in the org"
+	case g.count > 1:
+		return fmt.Sprintf("%d groups have this name", g.count)
+	}
+	return ""
+}
+
 func (g groupLookup) problem(name string) error {
 	switch {
 	case g.count == 0:
@@ -62,7 +73,7 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 			return obs, err
 		}
 		if p := g.problem(name); p != nil {
-			obs.GroupProblems[name] = problemText(g)
+			obs.GroupProblems[name] = g.why()
 			continue
 		}
 		obs.Groups[name] = g.id
@@ -101,13 +112,6 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 		obs.Assigned[gid] = name
 	}
 	return obs, nil
-}
-
-func problemText(g groupLookup) string {
-	if g.count == 0 {
-		return "does not exist in the org"
-	}
-	return fmt.Sprintf("%d groups have this name", g.count)
 }
 
 // Plan reads the org and says what apply would do, writing nothing.
@@ -204,16 +208,6 @@ func (r *runner) observePush(ctx context.Context, in config.Integration, appID s
 		return err
 	}
 	obs.Pushes, obs.PushRead = pushes, true
-	obs.PushNames = map[string]string{}
-	for _, w := range wants {
-		obs.PushNames[w.GroupID] = w.GroupName
-	}
-	for _, p := range pushes {
-		if _, ok := obs.PushNames[p.SourceGroupID]; !ok {
-			if n, err := r.groupName(ctx, p.SourceGroupID); err == nil {
-				obs.PushNames[p.SourceGroupID] = n
-			}
-		}
-	}
+	obs.PushNames = r.pushNames(ctx, wants, pushes)
 	return nil
 }

@@ -143,9 +143,7 @@ func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
 	}
 	in := ir.in
 	p := in.Provisioning
-	vals := ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
-		Token: ir.creds.Token, Password: ir.creds.Password, UserIDField: in.SCIM.UserIDField,
-		PushNewUsers: p.CreateUsers, PushProfileUpdates: p.UpdateUsers, PushGroups: p.PushGroups, ImportUsers: p.ImportUsers}
+	vals := provisioningValues(ir)
 	fields := []ManualField{
 		{Name: "Enable API integration", Value: "checked"},
 		{Name: "Base URL (SCIM connector base URL)", Value: in.SCIM.BaseURL},
@@ -202,10 +200,7 @@ func checked(b bool) string {
 func (r *runner) customProvisioningStep(ir *integrationRun) ManualStep {
 	in := ir.in
 	p := in.Provisioning
-	vals := ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
-		Token: ir.creds.Token, Password: ir.creds.Password, UserIDField: in.SCIM.UserIDField,
-		PushNewUsers: p.CreateUsers, PushProfileUpdates: p.UpdateUsers, PushGroups: p.PushGroups, ImportUsers: p.ImportUsers,
-		Custom: true, ImportGroups: p.ImportGroups, ClientSecret: ir.creds.ClientSecret}
+	vals := provisioningValues(ir)
 	fields := []ManualField{
 		{Name: "SCIM connector base URL", Value: in.SCIM.BaseURL},
 		{Name: "Unique identifier field for users", Value: in.SCIM.UserIDField},
@@ -255,4 +250,14 @@ func appKind(ir *integrationRun) string {
 		return "an App Integration Wizard app (" + ir.app.SignOnMode + ")"
 	}
 	return "the " + ir.app.Name + " template app"
+}
+
+// provisioningValues are the Provisioning tab's values the file declares, typed for a
+// stand-in admin (the printed fields say the same for a person).
+func provisioningValues(ir *integrationRun) ProvisioningValues {
+	in, p := ir.in, ir.in.Provisioning
+	return ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
+		Token: ir.creds.Token, Password: ir.creds.Password, UserIDField: in.SCIM.UserIDField,
+		PushNewUsers: p.CreateUsers, PushProfileUpdates: p.UpdateUsers, PushGroups: p.PushGroups, ImportUsers: p.ImportUsers,
+		Custom: ir.creds.Custom, ImportGroups: p.ImportGroups, ClientSecret: ir.creds.ClientSecret}
 }

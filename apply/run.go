@@ -63,13 +63,19 @@ func (s *Session) Apply(ctx context.Context) Result {
 			r.opts.Finished(ins[i].Name, codes[i])
 		}
 	})
+	if r.opts.Prune && ctx.Err() == nil {
+		codes = append(codes, r.pruneApps(ctx))
+	}
+	return r.result(codes, notStarted)
+}
+
+// result ends a run over the integrations: the ones never started count as
+// interrupted and are named.
+func (r *runner) result(codes, notStarted []int) Result {
 	res := Result{}
 	for _, i := range notStarted {
 		codes[i] = exitcode.Interrupted
-		res.NotStarted = append(res.NotStarted, ins[i].Name)
-	}
-	if r.opts.Prune && ctx.Err() == nil {
-		codes = append(codes, r.pruneApps(ctx))
+		res.NotStarted = append(res.NotStarted, r.opts.Integrations[i].Name)
 	}
 	res.Events, res.Code = r.events, exitcode.Worst(codes...)
 	return res
@@ -90,13 +96,7 @@ func (s *Session) Test(ctx context.Context) Result {
 		}
 		codes[i] = ir.code
 	})
-	res := Result{}
-	for _, i := range notStarted {
-		codes[i] = exitcode.Interrupted
-		res.NotStarted = append(res.NotStarted, ins[i].Name)
-	}
-	res.Events, res.Code = r.events, exitcode.Worst(codes...)
-	return res
+	return r.result(codes, notStarted)
 }
 
 func newRunner(opts Options) *runner {

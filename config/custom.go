@@ -137,24 +137,8 @@ func (d *decoder) oauth2(n *yaml.Node, path, envBase string) *OAuth2 {
 		return nil
 	}
 	o := &OAuth2{ClientID: d.optString(f, "clientId", path)}
-	for _, k := range []string{"tokenEndpoint", "authorizeEndpoint"} {
-		n := f.get(k)
-		raw, ok := d.str(n, join(path, k))
-		if !ok {
-			continue
-		}
-		u, problem, warning := checkURL(raw)
-		if problem != "" {
-			d.errorf(n, join(path, k), "%s", problem)
-		} else if warning != "" {
-			d.warnf(n, join(path, k), "%s", warning)
-		}
-		if k == "tokenEndpoint" {
-			o.TokenEndpoint = u
-		} else {
-			o.AuthorizeEndpoint = u
-		}
-	}
+	o.TokenEndpoint = d.checkedURL(f.get("tokenEndpoint"), join(path, "tokenEndpoint"), checkURL)
+	o.AuthorizeEndpoint = d.checkedURL(f.get("authorizeEndpoint"), join(path, "authorizeEndpoint"), checkURL)
 	if s := f.get("clientSecret"); !isNull(s) {
 		o.ClientSecret = d.secretRef(s, join(path, "clientSecret"), envBase+"_SCIM_CLIENT_SECRET")
 	}

@@ -77,15 +77,7 @@ func (d *decoder) orgAt(n *yaml.Node, path string) *Org {
 	}
 	o := &Org{Pos: d.pos(n)}
 	if u := f.get("url"); !isNull(u) {
-		if s, ok := d.str(u, join(path, "url")); ok {
-			url, problem, warning := CheckOrgURL(s)
-			if problem != "" {
-				d.errorf(u, join(path, "url"), "%s", problem)
-			} else if warning != "" {
-				d.warnf(u, join(path, "url"), "%s", warning)
-			}
-			o.URL = url
-		}
+		o.URL = d.checkedURL(u, join(path, "url"), CheckOrgURL)
 	}
 	if !isNull(f.get("token")) && !isNull(f.get("auth")) {
 		d.errorf(f.keyNode("auth"), join(path, "auth"), "use either token (an API token) or auth (an OAuth service app), not both")
@@ -224,15 +216,7 @@ func (d *decoder) scim(n *yaml.Node, path, name, kind string) SCIM {
 		}
 	}
 	if b := f.get("baseUrl"); !isNull(b) {
-		if raw, ok := d.str(b, join(path, "baseUrl")); ok {
-			u, problem, warning := CheckBaseURL(raw)
-			if problem != "" {
-				d.errorf(b, join(path, "baseUrl"), "%s", problem)
-			} else if warning != "" {
-				d.warnf(b, join(path, "baseUrl"), "%s", warning)
-			}
-			s.BaseURL = u
-		}
+		s.BaseURL = d.checkedURL(b, join(path, "baseUrl"), CheckBaseURL)
 	}
 	if a := f.get("auth"); !isNull(a) {
 		s.Auth = d.auth(a, join(path, "auth"), name, kind)
@@ -360,20 +344,32 @@ func (d *decoder) signOn(n *yaml.Node, path, kind string) SignOn {
 	return s
 }
 
+// checkedURL reads a URL and reports what check finds: a problem is an error, a
+// warning (http on loopback) a warning. It returns the URL as check cleaned it.
+func (d *decoder) checkedURL(n *yaml.Node, path string, check func(string) (string, string, string)) string {
+	raw, ok := d.str(n, path)
+	if !ok {
+		return ""
+	}
+	u, problem, warning := check(raw)
+	if problem != "" {
+		d.errorf(n, path, "%s", problem)
+	} else if warning != "" {
+		d.warnf(n, path, "%s", warning)
+	}
+	return u
+}
+
 // appURL reads a URL of the application itself (ACS, login page).
 func (d *decoder) appURL(n *yaml.Node, path string) string {
 	if isNull(n) {
 		return ""
 	}
-	raw, ok := d.str(n, path)
-	if !ok {
-		return ""
-	}
-	u, problem, _ := checkURL(raw)
-	if problem != "" {
-		d.errorf(n, path, "%s", problem)
-	}
-	return u
+	// No loopback warning for the app's own URLs: browsers open them, Okta's cloud does not.
+	return d.checkedURL(n, path, func(raw string) (string, string, string) {
+		u, problem, _ := checkURL(raw)
+		return u, problem, ""
+	})
 }
 
 // secretRef reads { env: NAME } | { file: PATH } | { stdin: true } and checks the
