@@ -99,20 +99,3 @@ func (r *runner) deleteApp(ctx context.Context, ref plan.AppRef, why string) int
 // configNamed stands for an integration known only by name (an app being deleted).
 func configNamed(name string) config.Integration { return config.Integration{Name: name} }
 
-// ManagedApp is the app carrying the integration's stamp (an error when there is none
-// yet, or when more than one app could be it).
-func (s *Session) ManagedApp(ctx context.Context, in config.Integration) (okta.App, error) {
-	want := plan.DesiredApp(in)
-	apps, err := s.r.appsNamed(ctx, want.Name)
-	if err != nil {
-		return okta.App{}, err
-	}
-	m, err := plan.FindManaged(in.Name, want.Label, want.Name, apps)
-	switch {
-	case err != nil:
-		return okta.App{}, err
-	case m.App == nil || m.Adopt:
-		return okta.App{}, fmt.Errorf("no app in the org is managed as %q yet; run 'oktascim apply' first", in.Name)
-	}
-	return *m.App, nil
-}

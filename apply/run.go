@@ -209,18 +209,51 @@ func (r *runner) match(ctx context.Context, ir *integrationRun, want okta.AppSpe
 	return m, true
 }
 
+// notManaged: no app carries the integration's stamp yet.
+type notManaged struct{ name string }
+
+func (e notManaged) Error() string { return fmt.Sprintf("no app in the org is managed as %q yet", e.name) }
+
+// managedApp is the app carrying the integration's stamp (an error when there is none
+// yet, or when more than one app could be it).
+func (r *runner) managedApp(ctx context.Context, in config.Integration) (okta.App, error) {
+	want := plan.DesiredApp(in)
+	apps, err := r.appsNamed(ctx, want.Name)
+	if err != nil {
+		return okta.App{}, err
+	}
+	m, err := plan.FindManaged(in.Name, want.Label, want.Name, apps)
+	switch {
+	case err != nil:
+		return okta.App{}, err
+	case m.App == nil || m.Adopt:
+		return okta.App{}, notManaged{in.Name}
+	}
+	return *m.App, nil
+}
+
+// ManagedApp is the app carrying the integration's stamp (an error when there is none
+// yet, or when more than one app could be it).
+func (s *Session) ManagedApp(ctx context.Context, in config.Integration) (okta.App, error) {
+	app, err := s.r.managedApp(ctx, in)
+	if errors.As(err, new(notManaged)) {
+		return app, fmt.Errorf("%w; run 'oktascim apply' first", err)
+	}
+	return app, err
+}
+
 // findExisting locates the integration's app without changing anything.
 func (r *runner) findExisting(ctx context.Context, ir *integrationRun) bool {
-	want := plan.DesiredApp(ir.in)
-	m, ok := r.match(ctx, ir, want)
-	if !ok {
+	app, err := r.managedApp(ctx, ir.in)
+	switch {
+	case errors.As(err, new(notManaged)):
+		r.fail(ir, StepApp, err, "run 'oktascim apply' first")
+		return false
+	case err != nil:
+		r.fail(ir, StepApp, err, "")
 		return false
 	}
-	if m.App == nil || m.Adopt {
-		r.fail(ir, StepApp, fmt.Errorf("no app in the org is managed as %q yet", ir.in.Name), "run 'oktascim apply' first")
-		return false
-	}
-	ir.app = *m.App
+	ir.app = app
 	return true
 }
 
