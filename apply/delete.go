@@ -98,4 +98,3 @@ func (r *runner) deleteApp(ctx context.Context, ref plan.AppRef, why string) int
 
 // configNamed stands for an integration known only by name (an app being deleted).
 func configNamed(name string) config.Integration { return config.Integration{Name: name} }
-

@@ -212,7 +212,9 @@ func (r *runner) match(ctx context.Context, ir *integrationRun, want okta.AppSpe
 // notManaged: no app carries the integration's stamp yet.
 type notManaged struct{ name string }
 
-func (e notManaged) Error() string { return fmt.Sprintf("no app in the org is managed as %q yet", e.name) }
+func (e notManaged) Error() string {
+	return fmt.Sprintf("no app in the org is managed as %q yet", e.name)
+}
 
 // managedApp is the app carrying the integration's stamp (an error when there is none
 // yet, or when more than one app could be it).
