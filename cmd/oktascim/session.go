@@ -12,6 +12,7 @@ import (
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/okta/oktatest"
 )
 
 // fileOptions are the flags of every command that reads the file.
@@ -181,21 +182,28 @@ type simOptions struct {
 	enabled       bool
 	connectionAPI bool
 	adminDelay    time.Duration
+	variants      []string // NAME=VALUE (okta/oktatest/variants.go, docs/variants.md)
 }
 
 func (o *simOptions) bind(cmdFlags interface {
 	BoolVar(*bool, string, bool, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
+	StringArrayVar(*[]string, string, []string, string)
 }) {
 	cmdFlags.BoolVar(&o.enabled, "sim", false, "run against the built-in Okta org simulator and SCIM test servers (no org needed); an admin stand-in does the manual steps")
 	cmdFlags.BoolVar(&o.connectionAPI, "sim-connection-api", false, "with --sim: let the simulator accept the Provisioning Connection API for template apps (real Okta does not)")
 	cmdFlags.DurationVar(&o.adminDelay, "sim-admin-delay", 300*time.Millisecond, "with --sim: how long the admin stand-in takes to do a manual step")
+	cmdFlags.StringArrayVar(&o.variants, "sim-variant", nil, "with --sim: NAME=VALUE, how the simulator answers where Okta's behaviour is unconfirmed (repeatable; see docs/variants.md)")
 }
 
 // startSim starts the stand-ins and returns the environment lookup that points the
 // file and the org settings at them.
 func (f *factory) startSim(o simOptions) (*simenv.Env, func(string) (string, bool), error) {
-	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: o.connectionAPI})
+	variants, err := oktatest.ParseVariants(o.variants)
+	if err != nil {
+		return nil, nil, usageError{fmt.Errorf("--sim-variant: %w", err)}
+	}
+	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: o.connectionAPI, Org: oktatest.Options{Variants: variants}})
 	if err != nil {
 		return nil, nil, err
 	}

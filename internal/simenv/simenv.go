@@ -66,6 +66,9 @@ func Start(o Options) (*Env, error) {
 	opts := o.Org
 	opts.Token = e.Token
 	opts.AcceptConnectionAPI = opts.AcceptConnectionAPI || o.AcceptConnectionAPI
+	if err := oktatest.CheckVariants(opts.Variants); err != nil {
+		return nil, err
+	}
 	e.Org = oktatest.New(opts)
 	url, closeOrg, err := serve(o.Listen, e.Org)
 	if err != nil {
@@ -96,6 +99,8 @@ func Start(o Options) (*Env, error) {
 			e.SCIM11 = s
 		}
 	}
+	// Closed first: let pushes the org still owes the SCIM servers finish.
+	e.closers = append(e.closers, func() error { e.Org.Wait(); return nil })
 	return e, nil
 }
 

@@ -11,9 +11,11 @@ package oktatest
 // the app's SCIM server with the credentials the admin entered — GET /Groups?filter=
 // displayName eq "…" then POST /Groups {displayName, members} (members: the Okta users
 // the app has; the simulator has none, so an empty list), or PATCH /Groups/{id} for a
-// linked group — and logs System Log events. Okta pushes asynchronously; the simulator
+// linked group — and logs System Log events. Okta pushes asynchronously, after a delay
+// nobody has documented: under the group-push variant's default (sync) the simulator
 // pushes before it answers, so the answer already says ACTIVE (lastPush set) or ERROR
-// (errorSummary set). targetGroupId names an Okta group of type APP_GROUP belonging to
+// (errorSummary set); under async the answer says ACTIVE without lastPush and the push
+// happens Options.GroupPushDelay later. targetGroupId names an Okta group of type APP_GROUP belonging to
 // the app (the spec's examples use 00g… ids): one made by an earlier push, or by
 // ImportGroups (the console's group import).
 //
@@ -220,7 +222,7 @@ func (o *Org) createPush(w http.ResponseWriter, r *http.Request, app map[string]
 		return
 	}
 	if in.Status == nil || *in.Status == "ACTIVE" {
-		o.push(r.Context(), m)
+		o.pushSoon(r.Context(), m)
 	}
 	o.mu.Lock()
 	out := o.pushView(r.Host, m)
@@ -314,7 +316,7 @@ func (o *Org) patchPush(ctx context.Context, app map[string]any, m *pushMapping,
 	o.logGroupLocked(event, "SUCCESS", "", app, o.findGroup(m.source))
 	o.mu.Unlock()
 	if *in.Status == "ACTIVE" {
-		o.push(ctx, m) // "Okta performs an initial push to the target group"
+		o.pushSoon(ctx, m) // "Okta performs an initial push to the target group"
 	}
 	return nil
 }
@@ -409,6 +411,30 @@ func scimFailure(what string, code int, err error) string {
 		return "Could not " + what + " in the app: " + err.Error()
 	}
 	return fmt.Sprintf("Could not %s in the app: HTTP %d %s", what, code, http.StatusText(code))
+}
+
+// pushSoon pushes the mapping's group now (group-push=sync) or, under async, after
+// Options.GroupPushDelay in the background; it says whether the push is still to come.
+func (o *Org) pushSoon(ctx context.Context, m *pushMapping) (later bool) {
+	if o.variant(VariantGroupPush) != "async" {
+		o.push(ctx, m)
+		return false
+	}
+	o.background.Add(1)
+	go func() {
+		defer o.background.Done()
+		time.Sleep(o.opts.GroupPushDelay)
+		o.mu.Lock()
+		current := o.findPush(m.appID, m.id) == m && m.status == "ACTIVE"
+		o.mu.Unlock()
+		if !current {
+			return // deleted or deactivated meanwhile
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		o.push(ctx, m)
+	}()
+	return true
 }
 
 // push pushes a mapping's group to the app's SCIM server and records the outcome.
@@ -585,7 +611,9 @@ func (o *Org) PushGroup(ctx context.Context, appID, groupID, targetName string) 
 	if fe != nil {
 		return "", fmt.Errorf("%s", fe.cause)
 	}
-	o.push(ctx, m)
+	if o.pushSoon(ctx, m) {
+		return m.id, nil // pushed later: the tab shows no result yet
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if m.status == "ERROR" {

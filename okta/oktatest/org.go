@@ -41,6 +41,12 @@ type Options struct {
 	// GroupPushAPI says whether the org has the Group Push Mappings API; nil → yes.
 	// Set it to new(false) to model an org without it (see grouppush.go).
 	GroupPushAPI *bool
+	// Variants choose among the plausible answers where the reference material does not
+	// confirm Okta's (variants.go): variant name → value; unset → its default. New
+	// panics on an unknown name or value (CheckVariants says which).
+	Variants map[string]string
+	// GroupPushDelay is how long a push takes under group-push=async; 0 → 300ms.
+	GroupPushDelay time.Duration
 }
 
 // Org is the simulated org; it is an http.Handler.
@@ -60,6 +66,8 @@ type Org struct {
 	buckets   map[string]*bucket
 	inFlight  int
 	custom    customState // custom apps, app user schemas, profile mappings, group push
+
+	background sync.WaitGroup // work Okta does after it answered (asynchronous group push)
 }
 
 type assignment struct {
@@ -108,6 +116,22 @@ func New(opts Options) *Org {
 	if opts.Domain == "" {
 		opts.Domain = "sim"
 	}
+	if err := CheckVariants(opts.Variants); err != nil {
+		panic("oktatest: " + err.Error())
+	}
+	variants := map[string]string{}
+	for k, v := range opts.Variants {
+		variants[k] = v
+	}
+	// AcceptConnectionAPI is the connection-api variant's "accepted", either way round.
+	if opts.AcceptConnectionAPI && variants[VariantConnectionAPI] == "" {
+		variants[VariantConnectionAPI] = "accepted"
+	}
+	opts.AcceptConnectionAPI = variants[VariantConnectionAPI] == "accepted"
+	opts.Variants = variants
+	if opts.GroupPushDelay <= 0 {
+		opts.GroupPushDelay = 300 * time.Millisecond
+	}
 	return &Org{opts: opts, appGroups: map[string][]assignment{}, prov: map[string]*provisioning{}, buckets: map[string]*bucket{}}
 }
 
@@ -134,8 +158,13 @@ func Start(opts Options) (*Server, error) {
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	return s.srv.Shutdown(ctx)
+	err := s.srv.Shutdown(ctx)
+	s.Org.Wait()
+	return err
 }
+
+// Wait waits for the work the org does after answering (asynchronous group pushes).
+func (o *Org) Wait() { o.background.Wait() }
 
 func (o *Org) now() time.Time { return o.opts.Now().UTC() }
 

@@ -54,10 +54,33 @@ func (o *Org) EnableProvisioning(ctx context.Context, appID string, s Provisioni
 	p := o.provLocked(appID)
 	p.ProvisioningState = ProvisioningState{Enabled: true, BaseURL: s.BaseURL, AuthMode: s.AuthMode, UserIDField: s.UserIDField,
 		PushNewUsers: s.PushNewUsers, PushProfileUpdates: s.PushProfileUpdates, PushGroups: s.PushGroups, ImportUsers: s.ImportUsers}
+	o.actionsAfterEnableLocked(p)
 	p.connStatus = "ENABLED"
 	o.cx().authz[appID] = authHeader(s.AuthMode, s.Token, s.Username, s.Password) // for group push (grouppush.go)
 	o.logLocked("application.configuration.update", "SUCCESS", "", app)
 	return nil
+}
+
+// actionsAfterEnableLocked sets the actions a template app has once its API
+// integration is enabled, per the actions-after-enable variant (`entered`: as the
+// admin's step entered them, already in p); o.mu must be held.
+func (o *Org) actionsAfterEnableLocked(p *provisioning) {
+	var toApp, groupsAndImport bool
+	switch o.variant(VariantActionsAfterEnable) {
+	case "entered":
+		return
+	case "all-on":
+		toApp, groupsAndImport = true, true
+	case "to-app":
+		toApp = true
+	}
+	p.PushNewUsers, p.PushProfileUpdates = toApp, toApp
+	p.PushGroups, p.ImportUsers = groupsAndImport, groupsAndImport
+	status := map[bool]string{true: "ENABLED", false: "DISABLED"}[toApp]
+	up := p.features["USER_PROVISIONING"]
+	merge(up, map[string]any{"create": map[string]any{"lifecycleCreate": map[string]any{"status": status}},
+		"update": map[string]any{"profile": map[string]any{"status": status}, "lifecycleDeactivate": map[string]any{"status": status},
+			"password": map[string]any{"status": "DISABLED"}}})
 }
 
 // DisableProvisioning turns the API integration off.
