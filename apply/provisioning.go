@@ -57,11 +57,8 @@ func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change s
 	c := r.opts.Client
 	set, err := c.SetTokenConnection(ctx, ir.app.ID, ir.in.SCIM.BaseURL, ir.creds.Token.Value())
 	if err != nil {
-		var ae *okta.APIError
-		if errors.As(err, &ae) && ae.Status == 400 {
-			// Okta tested the credentials and refused them; the System Log says why.
-			r.fail(ir, StepProvisioning, err, "Okta could not connect to the SCIM server with these credentials; see 'oktascim logs' or the test step")
-			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
+		if refused := testRefusal(err); refused != err {
+			r.fail(ir, StepProvisioning, refused, "Okta could not connect to the SCIM server with these credentials; see 'oktascim logs' or the test step")
 			return true
 		}
 		if okta.IsAuth(err) {
@@ -84,8 +81,7 @@ func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change s
 	}
 	if got.Status != "ENABLED" {
 		if err := c.ActivateConnection(ctx, ir.app.ID); err != nil {
-			r.fail(ir, StepProvisioning, err, "")
-			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
+			r.fail(ir, StepProvisioning, testRefusal(err), "")
 			return true
 		}
 		if got, err = c.GetConnection(ctx, ir.app.ID); err != nil {
@@ -108,6 +104,18 @@ func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change s
 	}
 	r.report(Event{Integration: ir.in.Name, Step: StepProvisioning, Outcome: Done, AppID: ir.app.ID, Detail: detail})
 	return true
+}
+
+// testRefusal marks Okta's 400 to a connection save or activation as what it is: Okta
+// tested the credentials against the SCIM server and it refused them (the System Log
+// says why; the wording is Okta's and not relied on). That is a failed connection test,
+// exit 6 as for the test step, not a failure of the tool.
+func testRefusal(err error) error {
+	var ae *okta.APIError
+	if errors.As(err, &ae) && ae.Status == 400 {
+		return exitcode.With(exitcode.ConnectionFailed, err)
+	}
+	return err
 }
 
 // manualProvisioning prints the guided step, lets a stand-in do it if there is one,

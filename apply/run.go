@@ -134,17 +134,7 @@ func (r *runner) report(e Event) {
 
 // fail reports a failed step and records the exit code the error asks for.
 func (r *runner) fail(ir *integrationRun, step string, err error, hint string) {
-	code := exitcode.Failure
-	if okta.IsAuth(err) {
-		code = exitcode.AuthRefused
-	}
-	if c := exitcode.Of(err); c != exitcode.Failure {
-		code = c
-	}
-	if errors.Is(err, context.Canceled) {
-		code = exitcode.Interrupted
-	}
-	ir.code = exitcode.Worst(ir.code, code)
+	ir.code = exitcode.Worst(ir.code, exitcode.Of(err))
 	if hint == "" {
 		var ae *okta.APIError
 		if errors.As(err, &ae) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
+
+	"github.com/oktascim/oktascim/internal/exitcode"
 )
 
 // APIError is an error answer from Okta, in the tool's words.
@@ -53,13 +55,20 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
+// ExitCode makes a refusal of the credentials or the permission exit 4 (AuthRefused);
+// any other answer is a failure.
+func (e *APIError) ExitCode() int {
+	if e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
+		return exitcode.AuthRefused
+	}
+	return exitcode.Failure
+}
+
 // IsAuth reports whether Okta refused the credentials or the permission (401/403),
 // or refused a service app's token request.
 func IsAuth(err error) bool {
-	var ae *APIError
-	var te *TokenError
-	return (errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden)) ||
-		(errors.As(err, &te) && te.Refused())
+	var c exitcode.Coder
+	return errors.As(err, &c) && c.ExitCode() == exitcode.AuthRefused
 }
 
 // IsFeatureOff reports Okta's answer for an API the org does not have (a feature that

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	"github.com/oktascim/oktascim/internal/exitcode"
 )
 
 // Authorization modes: how the tool proves itself to Okta.
@@ -369,6 +371,14 @@ func (e *TokenError) Unwrap() error { return e.Err }
 // again would not help).
 func (e *TokenError) Refused() bool {
 	return e.Err == nil && e.Status >= 400 && e.Status < 500 && e.Status != http.StatusTooManyRequests && e.Status != http.StatusNotFound
+}
+
+// ExitCode makes a refused token request exit 4 (AuthRefused), like a refused API token.
+func (e *TokenError) ExitCode() int {
+	if e.Refused() {
+		return exitcode.AuthRefused
+	}
+	return exitcode.Failure
 }
 
 // Hint says what to do about the common refusals.

@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/exitcode"
 )
 
 type applyOptions struct {
@@ -52,7 +52,7 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 	}
 	defer t.close()
 	p := f.stepPrinter(names(t.selected))
-	if f.io.IsTTY {
+	if f.io.ErrTTY {
 		p.withProgress(f.io.ErrOut)
 	}
 	opts := t.options(p.Step)
@@ -62,7 +62,7 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 	session := apply.NewSession(opts)
 	shown, err := session.Plan(ctx)
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	if !f.structured() {
 		printPlan(f.io.Out, shown, t.orgURL, f.colors())
@@ -70,24 +70,31 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 	}
 	// Ask before writing; then act on the org as it is now, not as it was when the
 	// plan was read (an admin may have changed it while the question was open).
-	for asked := 0; shown.Changes > 0 && f.io.IsTTY && !o.yes; asked++ {
-		ok, err := f.confirm("Apply these changes?")
-		if err != nil || !ok {
-			fmt.Fprintln(f.io.ErrOut, "apply cancelled; nothing was changed")
-			return silent(exitcode.Failure)
+	// Without a terminal --yes decides, except on the built-in simulator.
+	mayAsk := !o.yes && !(o.sim.enabled && !f.io.InTTY)
+	for asked := 0; shown.Changes > 0 && mayAsk; asked++ {
+		current := shown
+		if err := f.ask(consent{command: "apply", question: "Apply these changes?", nothing: "nothing was changed",
+			show: func(w io.Writer) { printPlan(w, current, t.orgURL, false) }}); err != nil {
+			return err
 		}
 		session = apply.NewSession(opts)
 		now, err := session.Plan(ctx)
 		if err != nil {
-			return planError(err)
+			return err
 		}
 		if samePlan(now, shown) {
 			break
 		}
 		shown = now
-		fmt.Fprintln(f.io.Out, "The org changed since the plan was shown; re-planned:")
-		printPlan(f.io.Out, shown, t.orgURL, f.colors())
-		fmt.Fprintln(f.io.Out)
+		if f.structured() || !f.io.OutTTY {
+			fmt.Fprintln(f.io.ErrOut, "The org changed since the plan was shown; re-planned:")
+		}
+		if !f.structured() {
+			fmt.Fprintln(f.io.Out, "The org changed since the plan was shown; re-planned:")
+			printPlan(f.io.Out, shown, t.orgURL, f.colors())
+			fmt.Fprintln(f.io.Out)
+		}
 	}
 	res := session.Apply(ctx)
 	if err := p.summary("apply", res, len(t.selected), &shown); err != nil {

@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/oktascim/oktascim/apply"
-	"github.com/oktascim/oktascim/internal/exitcode"
 )
 
 type destroyOptions struct {
@@ -44,27 +44,27 @@ func runDestroy(cmd *cobra.Command, f *factory, o *destroyOptions) error {
 	session := apply.NewSession(t.options(p.Step))
 	targets, err := session.Targets(ctx)
 	if err != nil {
-		return planError(err)
+		return err
+	}
+	list := func(w io.Writer) {
+		if len(targets) == 0 {
+			fmt.Fprintf(w, "Nothing to destroy: no app in %s carries the stamp of these integrations.\n", t.orgURL)
+			return
+		}
+		fmt.Fprintf(w, "Will deactivate and delete %d app(s) in %s:\n", len(targets), t.orgURL)
+		for _, a := range targets {
+			fmt.Fprintf(w, "  - %s  %s %s %q (%s)\n", a.Integration, a.ID, a.AppName, a.Label, a.Status)
+		}
 	}
 	if !f.structured() {
-		if len(targets) == 0 {
-			fmt.Fprintf(f.io.Out, "Nothing to destroy: no app in %s carries the stamp of these integrations.\n", t.orgURL)
-		} else {
-			fmt.Fprintf(f.io.Out, "Will deactivate and delete %d app(s) in %s:\n", len(targets), t.orgURL)
-			for _, a := range targets {
-				fmt.Fprintf(f.io.Out, "  - %s  %s %s %q (%s)\n", a.Integration, a.ID, a.AppName, a.Label, a.Status)
-			}
+		list(f.io.Out)
+		if len(targets) > 0 {
 			fmt.Fprintln(f.io.Out)
 		}
 	}
 	if len(targets) > 0 && !o.yes {
-		if !f.io.IsTTY {
-			return exitcode.With(exitcode.Invalid, fmt.Errorf("destroy deletes apps: pass --yes to confirm when not on a terminal; nothing was deleted"))
-		}
-		ok, err := f.confirm(fmt.Sprintf("Delete these %d app(s)?", len(targets)))
-		if err != nil || !ok {
-			fmt.Fprintln(f.io.ErrOut, "destroy cancelled; nothing was deleted")
-			return silent(exitcode.Failure)
+		if err := f.ask(consent{command: "destroy", question: fmt.Sprintf("Delete these %d app(s)?", len(targets)), nothing: "nothing was deleted", show: list}); err != nil {
+			return err
 		}
 	}
 	res := session.Destroy(ctx, targets)

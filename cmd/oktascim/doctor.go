@@ -72,17 +72,18 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 		opts.SCIM = append(opts.SCIM, doctor.Target{Integration: in.Name, Target: t})
 	}
 	checks := doctor.Run(ctx, opts)
+	code := exitcode.OK
+	if doctor.Failed(checks) {
+		code = exitcode.Failure
+	}
 	if f.structured() {
-		if err := writeDoctorDoc(f.io.Out, f.output, checks); err != nil {
+		if err := writeDoctorDoc(f.io.Out, f.output, checks, code); err != nil {
 			return err
 		}
 	} else {
 		printDoctor(f.io.Out, checks, f.colors())
 	}
-	if doctor.Failed(checks) {
-		return silent(exitcode.Failure)
-	}
-	return nil
+	return silent(code)
 }
 
 // scimTarget is what the Test API Credentials request needs for an integration.
@@ -129,17 +130,15 @@ func printDoctor(w io.Writer, checks []doctor.Check, color bool) {
 	fmt.Fprintf(w, "doctor: %d passed, %d failed, %d warning(s), %d skipped\n", n[doctor.Pass], n[doctor.Fail], n[doctor.Warn], n[doctor.Skip])
 }
 
-func writeDoctorDoc(w io.Writer, format string, checks []doctor.Check) error {
+func writeDoctorDoc(w io.Writer, format string, checks []doctor.Check, code int) error {
 	n := counts(checks)
-	return writeDoc(w, format, struct {
-		Version  int            `json:"version"`
-		Command  string         `json:"command"`
+	return writeDoc(w, format, "doctor", code, struct {
 		Checks   []doctor.Check `json:"checks"`
 		Passed   int            `json:"passed"`
 		Failed   int            `json:"failed"`
 		Warnings int            `json:"warnings"`
 		Skipped  int            `json:"skipped"`
-	}{reportVersion, "doctor", checks, n[doctor.Pass], n[doctor.Fail], n[doctor.Warn], n[doctor.Skip]})
+	}{checks, n[doctor.Pass], n[doctor.Fail], n[doctor.Warn], n[doctor.Skip]})
 }
 
 var statusColor = map[doctor.Status]string{doctor.Pass: green, doctor.Fail: red, doctor.Warn: yellow, doctor.Skip: dim}

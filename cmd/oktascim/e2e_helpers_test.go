@@ -40,7 +40,8 @@ func cliTTY(t *testing.T, env map[string]string, in io.Reader, args ...string) r
 		v, ok := env[k]
 		return v, ok
 	}
-	streams := &IOStreams{In: in, Out: &out, ErrOut: &errOut, IsTTY: in != nil}
+	tty := in != nil
+	streams := &IOStreams{In: in, Out: &out, ErrOut: &errOut, InTTY: tty, OutTTY: tty, ErrTTY: tty}
 	if in == nil {
 		streams.In = strings.NewReader("")
 	}

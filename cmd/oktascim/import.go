@@ -59,7 +59,7 @@ func runImport(cmd *cobra.Command, f *factory, o *importOptions) error {
 	}
 	imported, err := apply.NewSession(apply.Options{Client: client}).Import(ctx, apply.ImportSelector{IDs: o.ids, Labels: o.labels})
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	ins := make([]config.Integration, len(imported))
 	notes := map[string][]string{}

@@ -103,7 +103,7 @@ type asker struct {
 func newAsker(f *factory) *asker { return &asker{f: f, in: bufio.NewReader(f.io.In)} }
 
 func (a *asker) value(question, def string, allowed []string) (string, error) {
-	if !a.f.io.IsTTY {
+	if !a.f.io.InTTY {
 		return def, nil
 	}
 	choices := ""

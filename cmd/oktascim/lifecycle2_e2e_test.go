@@ -233,14 +233,16 @@ func TestStatus(t *testing.T) {
 	r = cli(t, vars, "status", "-f", path, "-o", "json")
 	var doc struct {
 		Apps []struct {
-			Integration, Drift, Provisioning string
-			LastTest                         *struct{ Outcome string } `json:"lastConnectionTest"`
+			Integration, DriftState, Provisioning string
+			Drift                                 bool
+			LastTest                              *struct{ Outcome string } `json:"lastConnectionTest"`
 		} `json:"apps"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Apps) != 3 {
 		t.Fatalf("status JSON: %v\n%s", err, r.stdout)
 	}
-	if doc.Apps[0].Drift != "yes" || doc.Apps[0].LastTest == nil || doc.Apps[0].LastTest.Outcome != "SUCCESS" || doc.Apps[2].Drift != "not created" {
+	if !doc.Apps[0].Drift || doc.Apps[0].DriftState != "yes" || doc.Apps[0].LastTest == nil || doc.Apps[0].LastTest.Outcome != "SUCCESS" ||
+		!doc.Apps[2].Drift || doc.Apps[2].DriftState != "not created" || doc.Apps[1].Drift {
 		t.Fatalf("status JSON: %+v", doc.Apps)
 	}
 	env.Org.AddApp(map[string]any{"name": "scim2headerauth", "label": "unmanaged"})

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oktascim/oktascim/apply"
+	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/systemlog"
 )
@@ -93,7 +94,7 @@ func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
 	in := t.selected[0]
 	app, err := apply.NewSession(t.options(nil)).ManagedApp(ctx, in)
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	q := systemlog.Query{AppID: app.ID, Since: since, Failures: o.failures, Limit: o.limit}
 	jsonOut := f.structured()
@@ -109,7 +110,8 @@ func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
 			case formatJSON:
 				_ = enc.Encode(eventJSON(e))
 			case formatYAML:
-				_ = writeDoc(f.io.Out, formatYAML, eventJSON(e))
+				b, _ := marshalPlain(eventJSON(e))
+				_ = writeRaw(f.io.Out, formatYAML, b)
 			default:
 				printEvent(f.io.Out, e)
 			}
@@ -117,25 +119,23 @@ func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
 				_ = fl.Flush()
 			}
 		})
-		return planError(err)
+		return err
 	}
 	events, err := systemlog.Recent(ctx, t.client, q)
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	if jsonOut {
 		out := make([]logEventJSON, 0, len(events))
 		for _, e := range events {
 			out = append(out, eventJSON(e))
 		}
-		return writeDoc(f.io.Out, f.output, struct {
-			Version     int            `json:"version"`
-			Command     string         `json:"command"`
+		return writeDoc(f.io.Out, f.output, "logs", exitcode.OK, struct {
 			Integration string         `json:"integration"`
 			AppID       string         `json:"appId"`
 			Since       time.Time      `json:"since"`
 			Events      []logEventJSON `json:"events"`
-		}{reportVersion, "logs", in.Name, app.ID, since.UTC(), out})
+		}{in.Name, app.ID, since.UTC(), out})
 	}
 	if len(events) == 0 {
 		what := "events"

@@ -6,16 +6,19 @@ import (
 	"context"
 	"os"
 	"os/signal"
+
+	"golang.org/x/term"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, IsTTY: isTerminal(os.Stdout)}, os.LookupEnv)
+	streams := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY: isTerminal(os.Stdin), OutTTY: isTerminal(os.Stdout), ErrTTY: isTerminal(os.Stderr)}
+	code := run(ctx, os.Args[1:], streams, os.LookupEnv)
 	stop()
 	os.Exit(code)
 }
 
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal asks the terminal driver, not the file mode: /dev/null is a character
+// device too, and must not count as a person at a terminal.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

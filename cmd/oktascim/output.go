@@ -20,21 +20,26 @@ const (
 // of lines for people.
 func (f *factory) structured() bool { return f.output == formatJSON || f.output == formatYAML }
 
-// writeDoc prints v as the document -o asks for. YAML is the JSON document with the
-// same field names, in the same order: one shape, documented once, two syntaxes.
-func writeDoc(w io.Writer, format string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+// writeDoc prints a command's document as -o asks for: version, command and exitCode
+// first (every document has them, whatever the outcome), then the command's own
+// fields (body, an object; its own version, command or exitCode keys give way). YAML is
+// the JSON document with the same field names, in the same order: one shape,
+// documented once, two syntaxes.
+func writeDoc(w io.Writer, format, command string, code int, body any) error {
+	b, err := envelope(command, code, body)
+	if err != nil {
 		return err
 	}
+	return writeRaw(w, format, b)
+}
+
+// writeRaw prints a JSON text as JSON or as the same YAML.
+func writeRaw(w io.Writer, format string, b []byte) error {
 	if format != formatYAML {
-		_, err := w.Write(buf.Bytes())
+		_, err := w.Write(b)
 		return err
 	}
-	node, err := jsonToYAML(json.NewDecoder(&buf))
+	node, err := jsonToYAML(json.NewDecoder(bytes.NewReader(b)))
 	if err != nil {
 		return err
 	}
@@ -44,6 +49,70 @@ func writeDoc(w io.Writer, format string, v any) error {
 	}
 	_, err = fmt.Fprintf(w, "---\n%s", out)
 	return err
+}
+
+// envelope is the indented JSON of the document.
+func envelope(command string, code int, body any) ([]byte, error) {
+	type field struct {
+		key   string
+		value json.RawMessage
+	}
+	fields := []field{{"version", json.RawMessage(fmt.Sprint(reportVersion))}, {"command", nil}, {"exitCode", json.RawMessage(fmt.Sprint(code))}}
+	var err error
+	if fields[1].value, err = marshalPlain(command); err != nil {
+		return nil, err
+	}
+	if body != nil {
+		raw, err := marshalPlain(body)
+		if err != nil {
+			return nil, err
+		}
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return nil, fmt.Errorf("a %s document must be an object: %w", command, err)
+		}
+		// The map lost the order; the decoder's tokens keep it.
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		_, _ = dec.Token() // {
+		for dec.More() {
+			k, _ := dec.Token()
+			var skip json.RawMessage
+			_ = dec.Decode(&skip)
+			key := fmt.Sprint(k)
+			if key != "version" && key != "command" && key != "exitCode" {
+				fields = append(fields, field{key, obj[key]})
+			}
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, fd := range fields {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := marshalPlain(fd.key)
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(fd.value)
+	}
+	buf.WriteByte('}')
+	var out bytes.Buffer
+	if err := json.Indent(&out, buf.Bytes(), "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// marshalPlain is json.Marshal without HTML escaping (a URL's & stays &).
+func marshalPlain(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // jsonToYAML turns a JSON value into a YAML node, keeping the order of object keys.
@@ -100,7 +169,7 @@ func jsonToYAML(dec *json.Decoder) (*yaml.Node, error) {
 // colors says whether to colour output for people: on a terminal, unless NO_COLOR is
 // set (https://no-color.org) or --no-color is given.
 func (f *factory) colors() bool {
-	if f.noColor || !f.io.IsTTY || f.output != formatText {
+	if f.noColor || !f.io.OutTTY || f.output != formatText {
 		return false
 	}
 	if v, ok := f.lookupEnv("NO_COLOR"); ok && v != "" {

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"reflect"
-	"strings"
 
-	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
 )
 
@@ -98,42 +94,16 @@ func changeLine(c plan.FieldChange) string {
 
 // planDocument is the JSON form of a plan (docs/plan.schema.json).
 type planDocument struct {
-	Command string `json:"command"`
-	Org     string `json:"org"`
+	Org string `json:"org"`
 	plan.Plan
 }
 
-func writePlanDoc(w io.Writer, format string, p plan.Plan, orgURL string) error {
-	return writeDoc(w, format, planDocument{Command: "plan", Org: orgURL, Plan: p})
+func writePlanDoc(w io.Writer, format string, p plan.Plan, orgURL string, code int) error {
+	return writeDoc(w, format, "plan", code, planDocument{Org: orgURL, Plan: p})
 }
 
 // samePlan reports whether two plans say the same thing.
 func samePlan(a, b plan.Plan) bool { return reflect.DeepEqual(a, b) }
-
-// planError gives a failure to read the org its exit code.
-func planError(err error) error {
-	if err == nil {
-		return nil
-	}
-	if okta.IsAuth(err) {
-		return exitcode.With(exitcode.AuthRefused, err)
-	}
-	return exitcode.With(exitcode.Failure, err)
-}
-
-// confirm asks a yes/no question on the terminal; anything but y or yes is no.
-func (f *factory) confirm(question string) (bool, error) {
-	fmt.Fprintf(f.io.ErrOut, "%s Only 'yes' goes ahead: ", question)
-	if fl, ok := f.io.ErrOut.(interface{ Flush() error }); ok {
-		_ = fl.Flush()
-	}
-	line, err := bufio.NewReader(f.io.In).ReadString('\n')
-	if err != nil && line == "" {
-		return false, err
-	}
-	answer := strings.ToLower(strings.TrimSpace(line))
-	return answer == "yes" || answer == "y", nil
-}
 
 // appKindName names the app's catalog template, or says it is a custom app.
 func appKindName(appName string) string {

@@ -141,14 +141,11 @@ func (p *stepPrinter) summary(command string, res apply.Result, integrations int
 		if events == nil {
 			events = []apply.Event{}
 		}
-		return writeDoc(p.w, p.format, struct {
-			Version  int           `json:"version"`
-			Command  string        `json:"command"`
-			Plan     *plan.Plan    `json:"plan,omitempty"`
-			Events   []apply.Event `json:"events"`
-			ExitCode int           `json:"exitCode"`
-			Result   string        `json:"result"`
-		}{reportVersion, command, shown, events, res.Code, resultWord(res.Code)})
+		return writeDoc(p.w, p.format, command, res.Code, struct {
+			Plan   *plan.Plan    `json:"plan,omitempty"`
+			Events []apply.Event `json:"events"`
+			Result string        `json:"result"`
+		}{shown, events, resultWord(res.Code)})
 	}
 	noun := "integration(s)"
 	if command == "destroy" {
@@ -195,6 +192,10 @@ func resultWord(code int) string {
 		return "Okta refused the credentials or the permission"
 	case exitcode.Interrupted:
 		return "interrupted; run again to resume"
+	case exitcode.Invalid:
+		return "invalid input or flags; nothing was changed"
+	case exitcode.Changes:
+		return "changes pending"
 	}
 	return "failed"
 }

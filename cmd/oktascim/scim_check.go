@@ -433,9 +433,7 @@ func writeCheckDoc(w io.Writer, format string, t checkTarget, crud bool, res *co
 	if len(res.Suites) > 0 {
 		suite = res.Suites[0]
 	}
-	return writeDoc(w, format, struct {
-		Version     int           `json:"version"`
-		Command     string        `json:"command"`
+	return writeDoc(w, format, "scim check", code, struct {
 		Suite       string        `json:"suite"`
 		Suites      []string      `json:"suites"`
 		SCIMVersion string        `json:"scimVersion"`
@@ -446,8 +444,7 @@ func writeCheckDoc(w io.Writer, format string, t checkTarget, crud bool, res *co
 		Passed      int           `json:"passed"`
 		Failed      int           `json:"failed"`
 		Skipped     int           `json:"skipped"`
-		ExitCode    int           `json:"exitCode"`
-	}{reportVersion, "scim check", suite, res.Suites, t.version, t.baseURL, crud, checks, cleanup, res.Passed, res.Failed, res.Skipped, code})
+	}{suite, res.Suites, t.version, t.baseURL, crud, checks, cleanup, res.Passed, res.Failed, res.Skipped})
 }
 
 // JUnit XML: one testsuite per Okta suite, one testcase per check.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/internal/exitcode"
 )
 
 type statusOptions struct {
@@ -58,7 +59,7 @@ func runStatus(cmd *cobra.Command, f *factory, o *statusOptions) error {
 		orgURL = client.OrgURL()
 		rows, err = apply.NewSession(apply.Options{Client: client, Parallelism: f.parallelism}).StatusAll(ctx)
 		if err != nil {
-			return planError(err)
+			return err
 		}
 	} else {
 		t, err := f.open(ctx, o.file, simOptions{}, false)
@@ -68,19 +69,29 @@ func runStatus(cmd *cobra.Command, f *factory, o *statusOptions) error {
 		defer t.close()
 		orgURL = t.orgURL
 		if rows, err = apply.NewSession(t.options(nil)).Status(ctx); err != nil {
-			return planError(err)
+			return err
 		}
 	}
 	if f.structured() {
-		return writeDoc(f.io.Out, f.output, struct {
-			Version int               `json:"version"`
-			Command string            `json:"command"`
-			Org     string            `json:"org"`
-			Apps    []apply.StatusRow `json:"apps"`
-		}{reportVersion, "status", orgURL, rows})
+		apps := make([]statusRowDoc, len(rows))
+		for i, r := range rows {
+			apps[i] = statusRowDoc{r, r.Drift == "yes" || r.Drift == "not created", r.Drift}
+		}
+		return writeDoc(f.io.Out, f.output, "status", exitcode.OK, struct {
+			Org  string         `json:"org"`
+			Apps []statusRowDoc `json:"apps"`
+		}{orgURL, apps})
 	}
 	printStatus(f.io.Out, rows)
 	return nil
+}
+
+// statusRowDoc is a status row in a document: drift is a boolean (the org differs from
+// the file, or the app does not exist yet), driftState the word the table shows.
+type statusRowDoc struct {
+	apply.StatusRow
+	Drift      bool   `json:"drift"`
+	DriftState string `json:"driftState"`
 }
 
 func printStatus(w io.Writer, rows []apply.StatusRow) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/plan"
 )
 
@@ -38,13 +39,12 @@ func newValidateCmd(f *factory) *cobra.Command {
 				items[i] = item{in.Name, appKindName(want.Name), want.SignOnMode, in.SCIM.BaseURL}
 			}
 			if f.structured() {
-				return writeDoc(f.io.Out, f.output, struct {
-					Version      int    `json:"version"`
+				return writeDoc(f.io.Out, f.output, "validate", exitcode.OK, struct {
 					File         string `json:"file"`
 					Valid        bool   `json:"valid"`
 					Integrations []item `json:"integrations"`
 					Warnings     int    `json:"warnings"`
-				}{reportVersion, file.Path, true, items, len(file.Warnings)})
+				}{file.Path, true, items, len(file.Warnings)})
 			}
 			for _, it := range items {
 				fmt.Fprintf(f.io.Out, "%s: %s app, %s sign-on, SCIM at %s\n", it.Name, it.App, it.SignOnMode, it.BaseURL)

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/spf13/cobra"
 )
 
@@ -47,14 +48,12 @@ func newVersionCmd(f *factory) *cobra.Command {
 				return err
 			}
 			if f.structured() {
-				return writeDoc(f.io.Out, f.output, struct {
-					Version int    `json:"version"`
-					Command string `json:"command"`
+				return writeDoc(f.io.Out, f.output, "version", exitcode.OK, struct {
 					Release string `json:"release"`
 					Commit  string `json:"commit"`
 					Date    string `json:"date"`
 					Go      string `json:"go"`
-				}{reportVersion, "version", version, commit, date, runtime.Version()})
+				}{version, commit, date, runtime.Version()})
 			}
 			fmt.Fprintf(f.io.Out, "oktascim %s (commit %s, built %s)\n", version, commit, date)
 			return nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,8 +37,6 @@ accepted the credentials, 4 when it refused them, 2 when the settings are incomp
 
 // whoami is what the command reports.
 type whoami struct {
-	Version  int               `json:"version"`
-	Command  string            `json:"command"`
 	Org      whoamiOrg         `json:"org"`
 	AuthMode string            `json:"authMode"` // SSWS | PrivateKey
 	Profile  string            `json:"profile,omitempty"`
@@ -90,11 +87,11 @@ func runWhoami(cmd *cobra.Command, f *factory, path string) error {
 	if err != nil {
 		return exitcode.With(exitcode.Invalid, err)
 	}
-	w := whoami{Version: reportVersion, Command: "whoami", Org: whoamiOrg{URL: c.OrgURL()}, AuthMode: settings.AuthMode, Profile: settings.Profile, Sources: settings.Sources}
+	w := whoami{Org: whoamiOrg{URL: c.OrgURL()}, AuthMode: settings.AuthMode, Profile: settings.Profile, Sources: settings.Sources}
 	fail := func(code int, err error) error {
 		w.Error = err.Error()
 		if f.structured() {
-			if werr := writeDoc(f.io.Out, f.output, w); werr != nil {
+			if werr := writeDoc(f.io.Out, f.output, "whoami", code, w); werr != nil {
 				return werr
 			}
 			fmt.Fprintln(f.io.ErrOut, "error:", err)
@@ -105,7 +102,7 @@ func runWhoami(cmd *cobra.Command, f *factory, path string) error {
 	}
 	meta, err := c.Metadata(ctx)
 	if err != nil {
-		return fail(authOr(err, exitcode.Failure), fmt.Errorf("the org does not answer as an Okta org: %w", err))
+		return fail(exitcode.Of(err), fmt.Errorf("the org does not answer as an Okta org: %w", err))
 	}
 	w.Org.ID, w.Org.Pipeline = meta.ID, meta.Pipeline
 	switch c.AuthMode() {
@@ -115,33 +112,21 @@ func runWhoami(cmd *cobra.Command, f *factory, path string) error {
 		w.Scopes = &whoamiScopes{Requested: app.Requested, Granted: app.Granted, NotGranted: app.NotGranted(), Expires: app.Expires}
 		if err != nil {
 			w.Scopes.Granted, w.Scopes.NotGranted = []string{}, []string{}
-			return fail(authOr(err, exitcode.Failure), err)
+			return fail(exitcode.Of(err), err)
 		}
 	default:
 		w.Identity = whoamiIdentity{Type: "user"}
 		me, err := c.Me(ctx)
 		if err != nil {
-			return fail(authOr(err, exitcode.Failure), err)
+			return fail(exitcode.Of(err), err)
 		}
 		w.Identity.ID, w.Identity.Login = me.ID, me.Login
 	}
 	if f.structured() {
-		return writeDoc(f.io.Out, f.output, w)
+		return writeDoc(f.io.Out, f.output, "whoami", exitcode.OK, w)
 	}
 	printWhoami(f.io.Out, w)
 	return nil
-}
-
-// authOr is AuthRefused when Okta refused the credentials, else code.
-func authOr(err error, code int) int {
-	if okta.IsAuth(err) {
-		return exitcode.AuthRefused
-	}
-	var ee *exitcode.Error
-	if errors.As(err, &ee) {
-		return ee.Code
-	}
-	return code
 }
 
 func printWhoami(out io.Writer, w whoami) {

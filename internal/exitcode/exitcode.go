@@ -2,6 +2,7 @@
 package exitcode
 
 import (
+	"context"
 	"errors"
 	"strconv"
 )
@@ -36,14 +37,27 @@ func (e *Error) Unwrap() error { return e.Err }
 // With wraps err with code.
 func With(code int, err error) error { return &Error{Code: code, Err: err} }
 
-// Of returns the code an error asks for: its own, Failure for any other error, OK for nil.
+// Coder is an error that knows which exit code it means, such as Okta refusing the
+// credentials (AuthRefused); Of asks it wherever it is wrapped.
+type Coder interface{ ExitCode() int }
+
+// Of is the one error → exit code mapping: nil is OK; Ctrl-C is Interrupted whatever
+// it interrupted; an explicit code (With) wins, then the code the error itself knows
+// (Coder); any other error is Failure.
 func Of(err error) int {
 	if err == nil {
 		return OK
 	}
+	if errors.Is(err, context.Canceled) {
+		return Interrupted
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	var c Coder
+	if errors.As(err, &c) {
+		return c.ExitCode()
 	}
 	return Failure
 }
