@@ -20,18 +20,9 @@ type OAuthServer struct {
 	codes map[string]bool
 }
 
-func (e *Env) startOAuth() (*OAuthServer, error) {
-	o := &OAuthServer{ClientID: "okta-provisioning", ClientSecret: randomHex(16), token: e.SCIMToken, codes: map[string]bool{}}
-	mux := http.NewServeMux()
+func (o *OAuthServer) register(mux *http.ServeMux) {
 	mux.HandleFunc("/oauth/authorize", o.authorize)
 	mux.HandleFunc("/oauth/token", o.tokenEndpoint)
-	base, closeFn, err := serve("127.0.0.1:0", mux)
-	if err != nil {
-		return nil, err
-	}
-	e.closers = append(e.closers, closeFn)
-	o.TokenURL, o.AuthorizeURL = base+"/oauth/token", base+"/oauth/authorize"
-	return o, nil
 }
 
 func (o *OAuthServer) authorize(w http.ResponseWriter, r *http.Request) {

@@ -39,10 +39,13 @@ const (
 
 // Options shape the environment.
 type Options struct {
-	Listen              string // org address, e.g. 127.0.0.1:8080; "" → a free port
+	Listen              string // org (and Admin Console) address, e.g. 127.0.0.1:8080; "" → a free port
+	SCIMListen          string // the SCIM servers' and their OAuth server's address; "" → a free port
 	AcceptConnectionAPI bool
 	Groups              []string // groups to create; nil → Engineering, Sales, Support
 	Org                 oktatest.Options
+	// Credentials; "" → random. Stable values keep an env file valid across restarts.
+	Token, SCIMToken, SCIMPassword, OAuthClientSecret string
 }
 
 // Env is a running environment.
@@ -60,9 +63,10 @@ type Env struct {
 	closers []func() error
 }
 
-// Start starts the org simulator and one SCIM server per SCIM version.
+// Start starts the org simulator (with its Admin Console stand-in) and, on one more
+// port, a SCIM server per SCIM version (/scim/v2, /scim/v1) and their OAuth server.
 func Start(o Options) (*Env, error) {
-	e := &Env{Token: randomHex(20), SCIMToken: randomHex(16), SCIMUser: "okta-provisioner", SCIMPassword: randomHex(12)}
+	e := &Env{Token: orRandom(o.Token, 20), SCIMToken: orRandom(o.SCIMToken, 16), SCIMUser: "okta-provisioner", SCIMPassword: orRandom(o.SCIMPassword, 12)}
 	opts := o.Org
 	opts.Token = e.Token
 	opts.AcceptConnectionAPI = opts.AcceptConnectionAPI || o.AcceptConnectionAPI
@@ -70,7 +74,7 @@ func Start(o Options) (*Env, error) {
 		return nil, err
 	}
 	e.Org = oktatest.New(opts)
-	url, closeOrg, err := serve(o.Listen, e.Org)
+	url, closeOrg, err := serve(o.Listen, e.Org.WithConsole())
 	if err != nil {
 		return nil, err
 	}
@@ -83,22 +87,21 @@ func Start(o Options) (*Env, error) {
 	for _, g := range groups {
 		e.Org.AddGroup(g)
 	}
-	if e.OAuth, err = e.startOAuth(); err != nil {
+	e.OAuth = &OAuthServer{ClientID: "okta-provisioning", ClientSecret: orRandom(o.OAuthClientSecret, 16), token: e.SCIMToken, codes: map[string]bool{}}
+	mux := http.NewServeMux()
+	e.OAuth.register(mux)
+	s20, s11 := e.newSCIM("2.0"), e.newSCIM("1.1")
+	mux.Handle(s20.BasePath+"/", s20.handler)
+	mux.Handle(s11.BasePath+"/", s11.handler)
+	base, closeSCIM, err := serve(o.SCIMListen, mux)
+	if err != nil {
 		e.Close()
 		return nil, err
 	}
-	for _, v := range []string{"2.0", "1.1"} {
-		s, err := e.StartSCIM(v)
-		if err != nil {
-			e.Close()
-			return nil, err
-		}
-		if v == "2.0" {
-			e.SCIM20 = s
-		} else {
-			e.SCIM11 = s
-		}
-	}
+	e.closers = append(e.closers, closeSCIM)
+	e.OAuth.TokenURL, e.OAuth.AuthorizeURL = base+"/oauth/token", base+"/oauth/authorize"
+	s20.URL, s11.URL = base+s20.BasePath, base+s11.BasePath
+	e.SCIM20, e.SCIM11 = s20, s11
 	// Closed first: let pushes the org still owes the SCIM servers finish.
 	e.closers = append(e.closers, func() error { e.Org.Wait(); return nil })
 	return e, nil
@@ -108,22 +111,31 @@ func Start(o Options) (*Env, error) {
 // header, bearer and basic form alike, so one server serves every auth method.
 type SCIMServer struct {
 	*scimtest.Server
-	URL string
+	URL      string
+	BasePath string // /scim/v2 or /scim/v1
+
+	handler http.Handler
 }
 
-// StartSCIM starts another SCIM server of the given version.
-func (e *Env) StartSCIM(version string) (*SCIMServer, error) {
+func (e *Env) newSCIM(version string) *SCIMServer {
 	inner := scimtest.New(scimtest.Options{Version: version, Auth: scimtest.Auth{Mode: "bearer", Token: e.SCIMToken}})
 	basePath := "/scim/v2"
 	if version == "1.1" {
 		basePath = "/scim/v1"
 	}
-	url, closeFn, err := serve("127.0.0.1:0", anyAuth(inner, e.SCIMToken, e.SCIMUser, e.SCIMPassword))
+	return &SCIMServer{Server: inner, BasePath: basePath, handler: anyAuth(inner, e.SCIMToken, e.SCIMUser, e.SCIMPassword)}
+}
+
+// StartSCIM starts another SCIM server of the given version, on a port of its own.
+func (e *Env) StartSCIM(version string) (*SCIMServer, error) {
+	s := e.newSCIM(version)
+	url, closeFn, err := serve("127.0.0.1:0", s.handler)
 	if err != nil {
 		return nil, err
 	}
 	e.closers = append(e.closers, closeFn)
-	return &SCIMServer{Server: inner, URL: url + basePath}, nil
+	s.URL = url + s.BasePath
+	return s, nil
 }
 
 // anyAuth maps the three accepted forms of the environment's credentials onto the
@@ -142,7 +154,7 @@ func anyAuth(inner http.Handler, token, user, password string) http.Handler {
 // Vars are the environment variables a config file may reference.
 func (e *Env) Vars() map[string]string {
 	return map[string]string{
-		VarOrgURL: e.OrgURL, VarOrgToken: e.Token,
+		VarOrgURL: e.OrgURL, VarOrgToken: e.Token, VarSimToken: e.Token,
 		VarSCIMURL: e.SCIM20.URL, VarSCIM11URL: e.SCIM11.URL,
 		VarSCIMToken: e.SCIMToken, VarSCIMUser: e.SCIMUser, VarSCIMPassword: e.SCIMPassword,
 		VarOAuthTokenURL: e.OAuth.TokenURL, VarOAuthAuthorizeURL: e.OAuth.AuthorizeURL,
@@ -242,12 +254,8 @@ func serve(addr string, h http.Handler) (string, func() error, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", nil, fmt.Errorf("listen address %q: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return "", nil, fmt.Errorf("listen address %q: the stand-ins listen on loopback only (127.0.0.1, ::1)", addr)
+	if err := CheckListen(addr); err != nil {
+		return "", nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -269,6 +277,13 @@ func serve(addr string, h http.Handler) (string, func() error, error) {
 		}
 		return nil
 	}, nil
+}
+
+func orRandom(v string, n int) string {
+	if v != "" {
+		return v
+	}
+	return randomHex(n)
 }
 
 func randomHex(n int) string {

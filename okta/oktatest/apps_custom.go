@@ -679,12 +679,7 @@ func (o *Org) EnableSCIM(ctx context.Context, appID string, s SCIMSettings) erro
 		s.UserIDField = "userName"
 	}
 	o.mu.Lock()
-	if !c.scim {
-		c.scim = true
-		o.scimProfileLocked(app)
-		app["lastUpdated"] = o.stamp()
-		o.logLocked("application.lifecycle.update", "SUCCESS", "", app)
-	}
+	o.scimOnLocked(app, c)
 	o.mu.Unlock()
 	authz, err := o.scimAuthorization(ctx, name, s)
 	if err == nil {
@@ -707,6 +702,17 @@ func (o *Org) EnableSCIM(ctx context.Context, appID string, s SCIMSettings) erro
 	o.cx().authz[appID] = authz
 	o.logLocked("application.configuration.update", "SUCCESS", "", app)
 	return nil
+}
+
+// scimOnLocked is the General tab's Provisioning: SCIM, saved; o.mu must be held.
+func (o *Org) scimOnLocked(app map[string]any, c *customApp) {
+	if c.scim {
+		return
+	}
+	c.scim = true
+	o.scimProfileLocked(app)
+	app["lastUpdated"] = o.stamp()
+	o.logLocked("application.lifecycle.update", "SUCCESS", "", app)
 }
 
 // scimAuthorization is the Authorization header the connection sends.
