@@ -13,13 +13,10 @@ import (
 	"strings"
 )
 
-// VarSimToken repeats the org token under the simulator's own name: `oktascim sim`
-// takes its token from it, so a shell that sourced an env file restarts the same org
-// (OKTA_CLIENT_TOKEN may hold a real org's token and is never read for that).
+// VarSimToken is where `oktascim sim` takes a chosen org token from: never from
+// OKTA_CLIENT_TOKEN, which may hold a real org's token (an env file the simulator
+// wrote is another matter: its OKTA_CLIENT_TOKEN is the simulator's).
 const VarSimToken = "OKTASCIM_SIM_TOKEN"
-
-// The variables `oktascim sim` takes its credentials from when no flag names them.
-var credentialVars = [...]string{VarSimToken, VarSCIMToken, VarSCIMPassword, VarOAuthClientSecret}
 
 // tokenChars are the characters a chosen credential may have: they print in shell
 // lines unquoted.
@@ -92,7 +89,7 @@ func (o *Options) Reuse(vars map[string]string) {
 	}
 	fill(&o.Listen, hostOf(VarOrgURL))
 	fill(&o.SCIMListen, hostOf(VarSCIMURL))
-	fill(&o.Token, vars[VarSimToken])
+	fill(&o.Token, vars[VarOrgToken])
 	fill(&o.SCIMToken, vars[VarSCIMToken])
 	fill(&o.SCIMPassword, vars[VarSCIMPassword])
 	fill(&o.OAuthClientSecret, vars[VarOAuthClientSecret])
@@ -100,15 +97,11 @@ func (o *Options) Reuse(vars map[string]string) {
 
 // CredentialsFromEnv fills the credentials o leaves empty from the environment.
 func (o *Options) CredentialsFromEnv(lookup func(string) (string, bool)) {
-	vars := map[string]string{}
-	for _, k := range credentialVars {
-		if v, ok := lookup(k); ok {
-			vars[k] = v
+	for k, dst := range map[string]*string{VarSimToken: &o.Token, VarSCIMToken: &o.SCIMToken, VarSCIMPassword: &o.SCIMPassword, VarOAuthClientSecret: &o.OAuthClientSecret} {
+		if v, ok := lookup(k); ok && *dst == "" {
+			*dst = v
 		}
 	}
-	listen, scimListen := o.Listen, o.SCIMListen
-	o.Reuse(vars)
-	o.Listen, o.SCIMListen = listen, scimListen
 }
 
 // Check validates the addresses and chosen credentials, naming what is wrong.

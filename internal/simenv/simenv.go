@@ -154,7 +154,7 @@ func anyAuth(inner http.Handler, token, user, password string) http.Handler {
 // Vars are the environment variables a config file may reference.
 func (e *Env) Vars() map[string]string {
 	return map[string]string{
-		VarOrgURL: e.OrgURL, VarOrgToken: e.Token, VarSimToken: e.Token,
+		VarOrgURL: e.OrgURL, VarOrgToken: e.Token,
 		VarSCIMURL: e.SCIM20.URL, VarSCIM11URL: e.SCIM11.URL,
 		VarSCIMToken: e.SCIMToken, VarSCIMUser: e.SCIMUser, VarSCIMPassword: e.SCIMPassword,
 		VarOAuthTokenURL: e.OAuth.TokenURL, VarOAuthAuthorizeURL: e.OAuth.AuthorizeURL,
