@@ -35,7 +35,8 @@ func newSimCmd(f *factory) *cobra.Command {
 		Long: `Serve the built-in Okta org simulator (with an Admin Console stand-in at /admin/apps/active) and
 SCIM 2.0 / 1.1 test servers on loopback, and print the environment lines to export so that oktascim
 (or any Okta client) talks to them. The deep links of manual steps open the app's page on the
-simulator's console, where a person enters the values, clicks Test API Credentials and Save.
+simulator's console, where a person enters the values, clicks Test API Credentials and Save (a
+script can POST the same values to /__sim/apps/{appId}/provisioning with the org's token).
 
 In the foreground it serves until interrupted. With --background it starts the simulator as a
 process of its own, prints the lines once it is serving (and OKTASCIM_SIM_PID) and returns, so
