@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,48 +20,30 @@ import (
 	"github.com/oktascim/oktascim/internal/simenv"
 )
 
-var binary struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// oktascimBinary builds the oktascim binary once per test process and returns the
-// directory holding it (for PATH), for tests that run commands as a person types them.
-func oktascimBinary(t *testing.T) string {
+// oktascimOnPath returns a directory holding an `oktascim` that is this test binary
+// acting as main (see TestMain), for scripts that run commands as a person types them.
+func oktascimOnPath(t *testing.T) string {
 	t.Helper()
-	binary.once.Do(func() {
-		binary.dir, binary.err = os.MkdirTemp("", "oktascim-bin-")
-		if binary.err != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(binary.dir, "oktascim"), ".").CombinedOutput()
-		if err != nil {
-			binary.err = errors.New(string(out))
-		}
-	})
-	if binary.err != nil {
-		t.Fatalf("building oktascim: %v", binary.err)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return binary.dir
+	dir := t.TempDir()
+	script := "#!/bin/sh\nOKTASCIM_TEST_BE_MAIN=1 exec '" + exe + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "oktascim"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binary.dir != "" {
-		os.RemoveAll(binary.dir)
-	}
-	os.Exit(code)
-}
-
-// shell runs a bash script with the built oktascim first on PATH, in dir, bounded.
+// shell runs a bash script with oktascim first on PATH, in dir, bounded.
 func shell(t *testing.T, dir, script string, env ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", script)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "PATH="+oktascimBinary(t)+string(os.PathListSeparator)+os.Getenv("PATH")), env...)
+	cmd.Env = append(append(os.Environ(), "PATH="+oktascimOnPath(t)+string(os.PathListSeparator)+os.Getenv("PATH")), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
