@@ -44,6 +44,9 @@ type Settings struct {
 	RateShare float64
 	// MaxConcurrent caps requests in flight; 0 means DefaultMaxConcurrent.
 	MaxConcurrent int
+	// RateWindow is the length of the org's rate-limit windows; 0 means
+	// DefaultRateWindow (Okta's minute). Benchmarks that scale time set it.
+	RateWindow time.Duration
 	// MaxRetries bounds retries of a safe request after a 5xx, a reset or a timeout;
 	// 0 means 4, negative means none.
 	MaxRetries int
@@ -154,7 +157,7 @@ func newTransport(base http.RoundTripper, s Settings) *transport {
 	if retryBase == 0 {
 		retryBase = 250 * time.Millisecond
 	}
-	return &transport{base: base, gov: newGovernor(s.RateShare, s.MaxConcurrent), trace: s.Trace, maxWaits: waits,
+	return &transport{base: base, gov: newGovernor(s.RateShare, s.MaxConcurrent, s.RateWindow), trace: s.Trace, maxWaits: waits,
 		maxRetries: retries, retryBase: retryBase, timeout: timeout}
 }
 

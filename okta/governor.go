@@ -10,41 +10,71 @@ import (
 	"time"
 )
 
-// governor paces every request to one org. Okta counts requests per endpoint bucket
-// per window and says so in X-Rate-Limit-Limit/-Remaining/-Reset on every answer; the
-// governor keeps that budget per bucket, counts its own requests in flight against it,
-// and holds a request back (rather than send one it knows Okta would refuse) until the
-// window resets. It leaves (1-share) of each window to other clients of the org, and
-// caps concurrency well below Okta's concurrent-request limit.
+// governor paces every request to one org. Okta counts requests per window and says
+// so in X-Rate-Limit-Limit/-Remaining/-Reset on every answer. The governor keeps that
+// budget per counter, counts its own requests in flight against it, and holds a
+// request back (rather than send one it knows Okta would refuse) until the window
+// ends. It leaves (1-share) of each window to other clients of the org, and caps
+// concurrency well below Okta's concurrent-request limit.
+//
+// Which endpoints Okta counts together is not documented: the governor starts with
+// one counter per endpoint group (bucketKey) and joins groups whose answers show one
+// counter — a drop in Remaining our own requests to the group cannot explain, while
+// the two groups' requests together can — and parts them again when the answers
+// prove two counters (fewer counted than we sent to both).
+//
+// Nor is it documented whether a window starts on the clock or with the first
+// request after the last one ended; in the second case its end falls between seconds
+// and Reset (whole seconds) is up to a second late. The governor takes the earlier
+// of Reset and (first answer of the window + the window's length), so a window is
+// not followed by an idle second.
 type governor struct {
-	share float64
-	slots chan struct{}
-	now   func() time.Time
+	share  float64
+	window time.Duration // the length of Okta's windows
+	slots  chan struct{}
+	now    func() time.Time
 
-	mu      sync.Mutex
-	buckets map[string]*budget
+	mu     sync.Mutex
+	groups map[string]*group
 }
 
-type budget struct {
+// group is one endpoint group (bucketKey) and what its answers said this window.
+type group struct {
+	c        *counter
+	inFlight int
+	limit    int
+	window   int64 // the Reset of the window its answers came from
+	answered int   // our answers counted in that window
+	distinct map[*group]bool
+}
+
+// counter is one of Okta's rate-limit counters, as far as its answers tell.
+type counter struct {
 	limit, remaining int
-	reset            time.Time // local clock
+	window           int64     // Okta's Reset (epoch seconds) of the current window
+	ends             time.Time // when that window ends, on the local clock
 	inFlight         int
 	known            bool
-	// rolled: the window was assumed to reset; the next answer says what it is.
+	// rolled: the window was taken to have ended; the next answer says what is left.
 	rolled bool
+	// early: an estimated end was once too early (a 429 in the window); use Reset.
+	early bool
 }
 
-// unknownInFlight bounds requests to a bucket before its first answer tells its budget.
+// unknownInFlight bounds requests to a counter before its first answer tells its budget.
 const unknownInFlight = 2
 
-func newGovernor(share float64, maxConcurrent int) *governor {
-	if share <= 0 || share > 1 {
+func newGovernor(share float64, maxConcurrent int, window time.Duration) *governor {
+	if share <= 0 || share > 1 || math.IsNaN(share) {
 		share = DefaultRateShare
 	}
 	if maxConcurrent <= 0 {
 		maxConcurrent = DefaultMaxConcurrent
 	}
-	return &governor{share: share, slots: make(chan struct{}, maxConcurrent), now: time.Now, buckets: map[string]*budget{}}
+	if window <= 0 {
+		window = DefaultRateWindow
+	}
+	return &governor{share: share, window: window, slots: make(chan struct{}, maxConcurrent), now: time.Now, groups: map[string]*group{}}
 }
 
 // DefaultRateShare is the part of each rate-limit window the tool uses by default.
@@ -54,7 +84,11 @@ const DefaultRateShare = 0.5
 // many plans; other clients and admins need their share).
 const DefaultMaxConcurrent = 16
 
-// bucketKey approximates Okta's endpoint buckets; the answers' headers carry the truth.
+// DefaultRateWindow is the length of Okta's rate-limit windows: its limits are per
+// minute.
+const DefaultRateWindow = time.Minute
+
+// bucketKey approximates Okta's endpoint groups; the answers' headers carry the truth.
 func bucketKey(method, path string) string {
 	p := strings.TrimRight(path, "/")
 	switch {
@@ -72,7 +106,16 @@ func bucketKey(method, path string) string {
 	return "/api/v1"
 }
 
-// acquire waits for a concurrency slot and room in the bucket's budget. The returned
+func (g *governor) group(key string) *group {
+	gr := g.groups[key]
+	if gr == nil {
+		gr = &group{c: &counter{}, distinct: map[*group]bool{}}
+		g.groups[key] = gr
+	}
+	return gr
+}
+
+// acquire waits for a concurrency slot and room in the counter's budget. The returned
 // release must be called with the answer (nil when there was none).
 func (g *governor) acquire(ctx context.Context, key string) (func(*http.Response), time.Duration, error) {
 	var waited time.Duration
@@ -83,30 +126,11 @@ func (g *governor) acquire(ctx context.Context, key string) (func(*http.Response
 			return nil, waited, ctx.Err()
 		}
 		g.mu.Lock()
-		b := g.buckets[key]
-		if b == nil {
-			b = &budget{}
-			g.buckets[key] = b
-		}
-		now := g.now()
-		if b.known && !now.Before(b.reset) {
-			// A new window: Okta has refilled it (others may already have spent some;
-			// the next answer says).
-			b.remaining, b.reset, b.rolled = b.limit, now.Add(time.Second), true
-		}
-		var wait time.Duration
-		switch {
-		case !b.known && b.inFlight < unknownInFlight:
-		case !b.known:
-			wait = 20 * time.Millisecond
-		case b.remaining-b.inFlight > g.floor(b.limit):
-		default:
-			wait = b.reset.Sub(now) + 50*time.Millisecond
-		}
+		gr := g.group(key)
+		wait := g.admit(gr)
 		if wait == 0 {
-			b.inFlight++
 			g.mu.Unlock()
-			return func(resp *http.Response) { g.release(key, resp) }, waited, nil
+			return func(resp *http.Response) { g.release(gr, resp) }, waited, nil
 		}
 		g.mu.Unlock()
 		<-g.slots // do not hold a slot while waiting
@@ -119,39 +143,139 @@ func (g *governor) acquire(ctx context.Context, key string) (func(*http.Response
 	}
 }
 
+// admit counts a request to gr in flight, or says how long to wait before asking
+// again. g.mu is held.
+func (g *governor) admit(gr *group) time.Duration {
+	c := gr.c
+	now := g.now()
+	if c.known && !now.Before(c.ends) {
+		// The window has ended: Okta refills it (others may already have spent some;
+		// the next answer says).
+		c.remaining, c.ends, c.rolled = c.limit, now.Add(g.window), true
+	}
+	switch {
+	case !c.known && c.inFlight < unknownInFlight:
+	case !c.known:
+		return 20 * time.Millisecond
+	case c.remaining-c.inFlight > g.floor(c.limit):
+	default:
+		return c.ends.Sub(now) + 10*time.Millisecond
+	}
+	gr.inFlight++
+	c.inFlight++
+	return 0
+}
+
 // floor is how much of a window the tool leaves to others.
 func (g *governor) floor(limit int) int {
 	return int(math.Ceil(float64(limit) * (1 - g.share)))
 }
 
-func (g *governor) release(key string, resp *http.Response) {
+func (g *governor) release(gr *group, resp *http.Response) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	defer func() { <-g.slots }()
-	b := g.buckets[key]
-	b.inFlight--
+	g.answered(gr, resp)
+	g.mu.Unlock()
+	<-g.slots
+}
+
+// answered takes a request to gr out of flight and learns what its answer (nil when
+// there was none) says of the budget. g.mu is held.
+func (g *governor) answered(gr *group, resp *http.Response) {
+	gr.inFlight--
+	gr.c.inFlight--
 	if resp == nil {
 		return
 	}
 	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
 	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
 	reset, err3 := strconv.ParseInt(resp.Header.Get("X-Rate-Limit-Reset"), 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil || limit <= 0 {
+	if err1 != nil || err2 != nil || err3 != nil || limit <= 0 || remaining < 0 {
 		return
 	}
-	resetAt := localReset(resp.Header, reset, g.now())
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		// Refused: nothing is left until the reset this answer names, whatever
-		// earlier answers said.
-		b.limit, b.remaining, b.reset, b.known, b.rolled = limit, 0, resetAt, true, false
-	case !b.known || b.rolled || resetAt.After(b.reset.Add(time.Second)):
-		// First answer, or one from a newer window.
-		b.limit, b.remaining, b.reset, b.known, b.rolled = limit, remaining, resetAt, true, false
-	case remaining < b.remaining:
-		// Answers arrive out of order: the lowest remaining of a window is the truth.
-		b.limit, b.remaining = limit, remaining
+	now := g.now()
+	resetAt := localReset(resp.Header, reset, now)
+	refused := resp.StatusCode == http.StatusTooManyRequests
+	if !refused {
+		g.learn(gr, limit, remaining, reset)
 	}
+	c := gr.c
+	switch {
+	case refused:
+		// Nothing is left until the reset this answer names, whatever earlier
+		// answers said; if the window was taken to have ended, that was too early.
+		c.early = c.early || (c.rolled && reset == c.window)
+		c.limit, c.remaining, c.window, c.ends, c.known, c.rolled = limit, 0, reset, resetAt, true, false
+	case !c.known || reset > c.window:
+		// The first answer of a window: it ends by Reset, and, when it began with the
+		// first request after the last one, one window's length after it began
+		// (before this answer).
+		ends := resetAt
+		if at := now.Add(g.window); !c.early && at.Before(ends) {
+			ends = at
+		}
+		c.limit, c.remaining, c.window, c.ends, c.known, c.rolled = limit, remaining, reset, ends, true, false
+	case reset < c.window || c.rolled:
+		// From a window that has ended.
+	case remaining < c.remaining:
+		// Answers arrive out of order: the lowest Remaining of a window is the
+		// truth, whichever of the counter's endpoint groups it came from.
+		c.limit, c.remaining = limit, remaining
+	}
+}
+
+// learn keeps the group's count of our answers in the current window and joins or
+// parts groups by what the count and Remaining say about which counter they share.
+func (g *governor) learn(gr *group, limit, remaining int, reset int64) {
+	if gr.window != reset || gr.limit != limit {
+		gr.window, gr.limit, gr.answered = reset, limit, 0
+	}
+	gr.answered++
+	used := limit - remaining
+	// Answers to our requests in flight may be counted on either side of this one.
+	slack := cap(g.slots)
+	for _, o := range g.groups {
+		if o == gr || o.limit != limit || o.window != reset || o.answered == 0 {
+			continue
+		}
+		switch {
+		case used+slack < gr.answered+o.answered:
+			// One counter would have counted both groups' requests: two counters.
+			gr.distinct[o], o.distinct[gr] = true, true
+			if o.c == gr.c {
+				g.part(gr, remaining)
+			}
+		case used > gr.answered+slack && o.c != gr.c && !gr.distinct[o]:
+			// More counted than we sent to this group, and the other group's
+			// requests can be why: count them together.
+			g.join(gr.c, o.c)
+		}
+	}
+}
+
+// join makes b's groups count against a.
+func (g *governor) join(a, b *counter) {
+	for _, o := range g.groups {
+		if o.c == b {
+			o.c = a
+		}
+	}
+	a.inFlight += b.inFlight
+	a.early = a.early || b.early
+	switch {
+	case !b.known:
+	case !a.known || b.window > a.window:
+		a.limit, a.remaining, a.window, a.ends, a.known, a.rolled = b.limit, b.remaining, b.window, b.ends, true, b.rolled
+	case b.window == a.window:
+		a.remaining = min(a.remaining, b.remaining)
+	}
+}
+
+// part gives gr a counter of its own again.
+func (g *governor) part(gr *group, remaining int) {
+	old := gr.c
+	old.inFlight -= gr.inFlight
+	gr.c = &counter{limit: old.limit, remaining: remaining, window: old.window, ends: old.ends, inFlight: gr.inFlight,
+		known: old.known, early: old.early}
 }
 
 // localReset converts Okta's reset time (epoch seconds) to the local clock. Date has

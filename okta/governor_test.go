@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/oktascim/oktascim/okta/oktatest"
 )
 
 // budgetServer answers like Okta's rate limiter: limit per window of one second,
@@ -172,5 +174,192 @@ func TestRetryStopsWhenCancelled(t *testing.T) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", "http://127.0.0.1/api/v1/apps", nil)
 	if _, err := tr.RoundTrip(req); !errors.Is(err, context.DeadlineExceeded) || f.calls != 1 {
 		t.Fatalf("err %v after %d calls", err, f.calls)
+	}
+}
+
+// answer is an answer with Okta's rate-limit headers.
+func answer(status, limit, remaining int, reset int64, date time.Time) *http.Response {
+	h := http.Header{}
+	h.Set("Date", date.UTC().Format(http.TimeFormat))
+	h.Set("X-Rate-Limit-Limit", fmt.Sprint(limit))
+	h.Set("X-Rate-Limit-Remaining", fmt.Sprint(remaining))
+	h.Set("X-Rate-Limit-Reset", fmt.Sprint(reset))
+	return &http.Response{StatusCode: status, Header: h}
+}
+
+// fakeClock drives a governor without waiting.
+type fakeClock struct{ t time.Time }
+
+func (f *fakeClock) now() time.Time { return f.t }
+
+func testGovernor(share float64, window time.Duration) (*governor, *fakeClock) {
+	clk := &fakeClock{t: time.Unix(1_000_000, 300_000_000)}
+	g := newGovernor(share, 4, window)
+	g.now = clk.now
+	return g, clk
+}
+
+// send admits one request to key and answers it as a counter of the given limit
+// would, with remaining left after it and the window ending at reset.
+func send(t *testing.T, g *governor, clk *fakeClock, key string, status, limit, remaining int, reset int64) {
+	t.Helper()
+	gr := g.group(key)
+	if w := g.admit(gr); w != 0 {
+		t.Fatalf("%s held %s with %+v", key, w, *gr.c)
+	}
+	g.answered(gr, answer(status, limit, remaining, reset, clk.t))
+}
+
+// An org that counts two endpoint groups together: the governor sees Remaining drop
+// by more than its requests to one group explain and counts both groups against one
+// budget, so an answer on one moves the other's.
+func TestGovernorJoinsGroupsThatShareACounter(t *testing.T) {
+	g, clk := testGovernor(1, time.Minute)
+	reset := clk.t.Unix() + 60
+	left := 100
+	for i := 0; i < 20; i++ {
+		for _, key := range []string{"/api/v1/apps/{id}", "/api/v1/groups"} {
+			left--
+			send(t, g, clk, key, 200, 100, left, reset)
+		}
+	}
+	a, b := g.groups["/api/v1/apps/{id}"], g.groups["/api/v1/groups"]
+	if a.c != b.c {
+		t.Fatalf("one counter answered both groups (remaining %d), the governor keeps two: %+v %+v", left, *a.c, *b.c)
+	}
+	if a.c.remaining != left {
+		t.Fatalf("budget %d, Okta says %d", a.c.remaining, left)
+	}
+	// Spend the rest through one group: the other has nothing left either.
+	for left > 0 {
+		left--
+		send(t, g, clk, "/api/v1/groups", 200, 100, left, reset)
+	}
+	if w := g.admit(a); w <= 0 {
+		t.Fatalf("the shared window is spent, yet a request to the other group was admitted")
+	}
+}
+
+// Per-endpoint counters that move alike are never taken for one, and two counters
+// once taken for one (another client spent some) are parted when the counts prove it.
+func TestGovernorKeepsCountersApart(t *testing.T) {
+	g, clk := testGovernor(1, time.Minute)
+	reset := clk.t.Unix() + 60
+	for i := 1; i <= 30; i++ {
+		send(t, g, clk, "/api/v1/apps/{id}", 200, 100, 100-i, reset)
+		send(t, g, clk, "/api/v1/groups", 200, 100, 100-i, reset)
+	}
+	a, b := g.groups["/api/v1/apps/{id}"], g.groups["/api/v1/groups"]
+	if a.c == b.c || a.c.remaining != 70 || b.c.remaining != 70 {
+		t.Fatalf("two counters of 70 left each: %+v %+v", *a.c, *b.c)
+	}
+
+	// Another client spends 40 of the logs counter's window: unexplained, so the
+	// governor counts logs with groups (the same limit and window) — until the
+	// requests to both add up to more than logs' counter counted.
+	g, clk = testGovernor(1, time.Minute)
+	send(t, g, clk, "/api/v1/groups", 200, 100, 99, reset)
+	for i := 1; i <= 10; i++ {
+		send(t, g, clk, "/api/v1/logs", 200, 100, 60-i, reset)
+	}
+	l, gr := g.groups["/api/v1/logs"], g.groups["/api/v1/groups"]
+	if l.c != gr.c {
+		t.Fatalf("logs dropped by 40 more than we sent; groups could be why: %+v %+v", *l.c, *gr.c)
+	}
+	for i := 2; i <= 60; i++ {
+		send(t, g, clk, "/api/v1/groups", 200, 100, 100-i, reset)
+	}
+	send(t, g, clk, "/api/v1/logs", 200, 100, 49, reset)
+	if l.c == gr.c || !l.distinct[gr] {
+		t.Fatalf("60 requests to groups and 11 to logs, logs counted 51: two counters, yet joined")
+	}
+	if l.c.remaining != 49 || gr.c.remaining != 40 {
+		t.Fatalf("budgets logs %d groups %d, want 49 and 40", l.c.remaining, gr.c.remaining)
+	}
+}
+
+// A window that starts with the first request after the last one ended ends one
+// window's length after that request, up to a second before its rounded-up Reset:
+// the governor sends again then, not a second later; on a clock-aligned window it
+// keeps to Reset; and an end once found too early (a 429) gives way to Reset.
+func TestGovernorWindowEnd(t *testing.T) {
+	g, clk := testGovernor(1, 2*time.Second)
+	start := clk.t                               // x.3 s
+	reset := start.Add(2*time.Second).Unix() + 1 // rounded up
+	send(t, g, clk, "/api/v1/apps/{id}", 200, 3, 2, reset)
+	send(t, g, clk, "/api/v1/apps/{id}", 200, 3, 1, reset)
+	send(t, g, clk, "/api/v1/apps/{id}", 200, 3, 0, reset)
+	gr := g.groups["/api/v1/apps/{id}"]
+	if w := g.admit(gr); w < 2*time.Second || w > 2*time.Second+20*time.Millisecond {
+		t.Fatalf("window spent: wait %s, want 2 s (not %s, the rounded-up Reset)", w, time.Unix(reset, 0).Sub(clk.t))
+	}
+	clk.t = start.Add(2*time.Second + 20*time.Millisecond)
+	if w := g.admit(gr); w != 0 {
+		t.Fatalf("the window has ended, still held %s", w)
+	}
+	// Okta says it has not: the estimate was early, so Reset it is from now on.
+	g.answered(gr, answer(429, 3, 0, reset, clk.t))
+	if !gr.c.early || !gr.c.ends.Equal(time.Unix(reset, 0)) {
+		t.Fatalf("after a 429 in the window taken as ended: %+v", *gr.c)
+	}
+	clk.t = time.Unix(reset, 0).Add(50 * time.Millisecond)
+	next := clk.t.Add(2*time.Second).Unix() + 1
+	send(t, g, clk, "/api/v1/apps/{id}", 200, 3, 2, next)
+	if !gr.c.ends.Equal(time.Unix(next, 0)) {
+		t.Fatalf("ends %s, want Reset %s once an estimate was early", gr.c.ends, time.Unix(next, 0))
+	}
+
+	// Clock-aligned windows end at Reset: the estimate from the first answer is later.
+	g, clk = testGovernor(1, 2*time.Second)
+	aligned := clk.t.Unix() + 1
+	send(t, g, clk, "/api/v1/groups", 200, 3, 2, aligned)
+	if c := g.groups["/api/v1/groups"].c; !c.ends.Equal(time.Unix(aligned, 0)) {
+		t.Fatalf("ends %s, want Reset %s", c.ends, time.Unix(aligned, 0))
+	}
+}
+
+// Against the simulator's variants, at --rate-share 1, with many goroutines over
+// several endpoint groups: next to no 429s (≤ 1%), and every request answered.
+func TestGovernorOnEveryRateLimitVariant(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for several rate-limit windows")
+	}
+	for _, scope := range []string{oktatest.RateLimitPerEndpoint, oktatest.RateLimitShared} {
+		for _, start := range []string{oktatest.RateLimitWindowAligned, oktatest.RateLimitWindowFirstRequest} {
+			t.Run(scope+","+start, func(t *testing.T) {
+				t.Parallel()
+				s, err := oktatest.Start(oktatest.Options{Token: "00gov-test", RateLimitPerMinute: 30, RateLimitWindow: time.Second,
+					Variants: map[string]string{oktatest.VariantRateLimitScope: scope, oktatest.VariantRateLimitWindow: start}, Latency: 10 * time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				tr := newTransport(http.DefaultTransport, Settings{RateShare: 1, MaxConcurrent: 8, RateWindow: time.Second})
+				paths := []string{"/api/v1/apps/0oa1/features", "/api/v1/groups", "/api/v1/apps/0oa2", "/api/v1/logs"}
+				var wg sync.WaitGroup
+				var failed atomic.Int32
+				for w := 0; w < 8; w++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := 0; i < 15; i++ {
+							req, _ := http.NewRequest("GET", s.URL+paths[(w+i)%len(paths)], nil)
+							req.Header.Set("Authorization", "SSWS 00gov-test")
+							resp, err := tr.RoundTrip(req)
+							if err != nil || resp.StatusCode == 429 {
+								failed.Add(1)
+								continue
+							}
+							resp.Body.Close()
+						}
+					}()
+				}
+				wg.Wait()
+				st := tr.stats()
+				if failed.Load() > 0 || float64(st.RateLimited) > 0.01*float64(st.Requests) {
+					t.Fatalf("%d failed; %d 429s in %d requests", failed.Load(), st.RateLimited, st.Requests)
+				}
+			})
+		}
 	}
 }

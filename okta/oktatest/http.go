@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -183,9 +184,58 @@ func validation(w http.ResponseWriter, field string, causes ...string) {
 
 // --- rate limits ---------------------------------------------------------------
 
+// Okta documents a limit per endpoint per minute and the three X-Rate-Limit headers
+// (reset in epoch seconds), but not which endpoints share a counter, nor whether a
+// window starts on the clock's minute or with the first request after the last one
+// ended: both are variants.
+const (
+	// VariantRateLimitScope: which requests count against one rate-limit counter.
+	VariantRateLimitScope = "rate-limit-scope"
+	// VariantRateLimitWindow: when a rate-limit window starts.
+	VariantRateLimitWindow = "rate-limit-window"
+
+	// RateLimitPerEndpoint: each endpoint bucket (Bucket) has its own counter.
+	RateLimitPerEndpoint = "per-endpoint"
+	// RateLimitShared: the org counts every API endpoint together.
+	RateLimitShared = "shared"
+	// RateLimitWindowAligned: windows follow each other on a fixed grid from the epoch.
+	RateLimitWindowAligned = "aligned"
+	// RateLimitWindowFirstRequest: a window begins with the first request after the
+	// previous one ended, so its end falls between seconds and the reset header
+	// (whole seconds) is rounded up.
+	RateLimitWindowFirstRequest = "first-request"
+)
+
+func init() {
+	variantList = append(variantList,
+		Variant{Name: VariantRateLimitScope,
+			Doc: "Which requests count against one rate-limit counter: `per-endpoint` one counter per endpoint group " +
+				"(`GET /api/v1/apps`, `POST /api/v1/apps`, `/api/v1/apps/{id}…`, `/api/v1/groups…`, `/api/v1/logs`, the rest); " +
+				"`shared` one counter for every API request of the org. The headers look the same either way.",
+			Values: []string{RateLimitPerEndpoint, RateLimitShared},
+			Known: "Okta documents limits per endpoint (and per-minute org-wide limits for groups of endpoints) and the " +
+				"X-Rate-Limit-Limit/-Remaining/-Reset headers, but not which endpoints share a counter in a given org.",
+			Source: "developer.okta.com rate-limit pages; the cassettes carry no rate-limit headers"},
+		Variant{Name: VariantRateLimitWindow,
+			Doc: "When a rate-limit window starts: `aligned` on a fixed grid (a minute, or Options.RateLimitWindow) " +
+				"from the epoch; `first-request` with the first request after the last window ended, so the window " +
+				"ends between seconds and X-Rate-Limit-Reset (epoch seconds) is rounded up.",
+			Values: []string{RateLimitWindowAligned, RateLimitWindowFirstRequest},
+			Known:  "Limits are per minute and Reset is in epoch seconds; how a window is placed is not documented.",
+			Source: "developer.okta.com rate-limit pages; not recorded"})
+}
+
 type bucket struct {
-	window int64 // unix minute
-	used   int
+	windows []RateWindow // oldest first; the last is the current one
+}
+
+// RateWindow is one rate-limit window of one counter, as the org counted it.
+type RateWindow struct {
+	Bucket     string
+	Start, End time.Time
+	First      time.Time // the first request counted
+	Used       int       // requests counted (429s are not)
+	Refused    int       // requests answered 429 because the window was spent
 }
 
 // bucketOf groups endpoints the way Okta's rate limits do.
@@ -208,40 +258,86 @@ func Bucket(method, path string) string {
 	return "/api/v1"
 }
 
-// rateHeaders counts the request in its bucket and sets the X-Rate-Limit headers; it
-// returns false when the bucket is exhausted (or peek is set: headers only).
+// counterOf is the counter a bucket's requests are counted in under the org's scope.
+func (o *Org) counterOf(name string) string {
+	if o.variant(VariantRateLimitScope) == RateLimitShared {
+		return "shared"
+	}
+	return name
+}
+
+func (o *Org) rateWindow() time.Duration {
+	if o.opts.RateLimitWindow < time.Second {
+		return time.Minute
+	}
+	return o.opts.RateLimitWindow
+}
+
+// rateHeaders counts the request in its bucket's counter and sets the X-Rate-Limit
+// headers; it returns false when the window is spent (or peek is set: headers only,
+// nothing counted and no window started).
 func (o *Org) rateHeaders(w http.ResponseWriter, name string, peek bool) bool {
 	now := o.now()
+	window := o.rateWindow()
+	limit := o.opts.RateLimitPerMinute
+	name = o.counterOf(name)
 	o.mu.Lock()
 	b := o.buckets[name]
 	if b == nil {
 		b = &bucket{}
 		o.buckets[name] = b
 	}
-	window := o.opts.RateLimitWindow
-	if window < time.Second {
-		window = time.Minute
+	var cur *RateWindow
+	if n := len(b.windows); n > 0 && now.Before(b.windows[n-1].End) {
+		cur = &b.windows[n-1]
 	}
-	current := now.UnixNano() / int64(window)
-	if b.window != current {
-		b.window, b.used = current, 0
+	if cur == nil {
+		start := now
+		if o.variant(VariantRateLimitWindow) != RateLimitWindowFirstRequest {
+			start = time.Unix(0, now.UnixNano()/int64(window)*int64(window)).UTC()
+		}
+		fresh := RateWindow{Bucket: name, Start: start, End: start.Add(window)}
+		if peek {
+			cur = &fresh // not counted: a refused request starts no window
+		} else {
+			b.windows = append(b.windows, fresh)
+			cur = &b.windows[len(b.windows)-1]
+		}
 	}
-	ok := b.used < o.opts.RateLimitPerMinute
-	if ok && !peek {
-		b.used++
+	ok := cur.Used < limit
+	switch {
+	case peek:
+	case ok:
+		if cur.Used == 0 {
+			cur.First = now
+		}
+		cur.Used++
+	default:
+		cur.Refused++
 	}
-	remaining := o.opts.RateLimitPerMinute - b.used
+	remaining := max(limit-cur.Used, 0)
+	end := cur.End
 	o.mu.Unlock()
-	if remaining < 0 {
-		remaining = 0
-	}
 	h := w.Header()
-	h.Set("X-Rate-Limit-Limit", strconv.Itoa(o.opts.RateLimitPerMinute))
+	h.Set("X-Rate-Limit-Limit", strconv.Itoa(limit))
 	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
-	resetAt := time.Unix(0, (current+1)*int64(window))
-	h.Set("X-Rate-Limit-Reset", strconv.FormatInt((resetAt.UnixNano()+int64(time.Second)-1)/int64(time.Second), 10))
+	// Epoch seconds, rounded up: the window has surely ended by then.
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt((end.UnixNano()+int64(time.Second)-1)/int64(time.Second), 10))
 	h.Set("Date", now.Format(http.TimeFormat))
 	return ok && !peek
+}
+
+// RateWindows returns every rate-limit window the org has counted, per counter (a
+// bucket, or "shared"), oldest first.
+func (o *Org) RateWindows() []RateWindow {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []RateWindow
+	for _, b := range o.buckets {
+		out = append(out, b.windows...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
 }
 
 func (o *Org) enter() bool {
