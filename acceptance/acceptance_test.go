@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/scenario"
 	"github.com/oktascim/oktascim/okta"
 )
@@ -29,7 +30,7 @@ func TestScenarios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: s.Org, Token: s.Token})
+	client, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: s.Org, Token: config.NewSecret(s.Token)})
 	if err != nil {
 		t.Fatal(err)
 	}

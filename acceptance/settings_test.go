@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
 )
@@ -83,7 +84,7 @@ func TestCleanupDeletesOnlyTheRunsApps(t *testing.T) {
 	theirs := env.Org.AddApp(map[string]any{"name": "scim2headerauth", "label": other + " a", "settings": note(other + "-a")})
 	unrelated := env.Org.AddApp(map[string]any{"name": "scim2headerauth", "label": "Production app", "settings": note("production")})
 
-	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: env.Token})
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
 	if err != nil {
 		t.Fatal(err)
 	}

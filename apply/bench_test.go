@@ -57,7 +57,7 @@ func BenchmarkApply(b *testing.B) {
 				ins := loadIntegrations(b, env, n)
 				for flow, name := range []string{"new", "no-op", "plan"} {
 					before := len(env.Org.Requests())
-					c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: env.Token})
+					c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/apply"
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/okta/oktatest"
@@ -95,7 +96,7 @@ func (sr scaleRun) run(b *testing.B) {
 	defer env.Close()
 	ins := loadIntegrations(b, env, sr.n)
 	window := sr.org.RateLimitWindow
-	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: env.Token, RateShare: sr.share, RateWindow: window})
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token), RateShare: sr.share, RateWindow: window})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -49,21 +49,13 @@ type OrgSettings struct {
 	Insecure bool // http on a loopback host
 }
 
-// Secrets are the secret values of the settings, for masking: each whole, and each
-// line of a key on its own (output is masked line by line, so a key printed whole
-// would not match as one value).
+// Secrets are the secret values of the settings, for masking (redact.Set.Add masks
+// each form, each line of a key included).
 func (s OrgSettings) Secrets() []string {
 	var out []string
 	for _, v := range []Secret{s.Token, s.PrivateKey} {
-		if v.IsZero() {
-			continue
-		}
-		whole := strings.ReplaceAll(v.Value(), `\n`, "\n") // PEM given with \n escapes
-		out = append(out, v.Value(), whole)
-		for _, line := range strings.Split(whole, "\n") {
-			if line = strings.TrimSpace(line); len(line) >= 16 && !strings.HasPrefix(line, "-----") {
-				out = append(out, line)
-			}
+		if !v.IsZero() {
+			out = append(out, v.Value())
 		}
 	}
 	return out

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oktascim/oktascim/internal/redact"
 )
 
 func TestResolveOrgPrecedence(t *testing.T) {
@@ -260,13 +262,15 @@ func TestToolConfigPath(t *testing.T) {
 
 func TestOrgSettingsSecrets(t *testing.T) {
 	s := OrgSettings{Token: NewSecret("tok-123"), PrivateKey: NewSecret(strings.ReplaceAll(keyPEM, "\n", `\n`))}
-	got := strings.Join(s.Secrets(), "|")
-	for _, want := range []string{"tok-123", keyPEM, "TESTKEYMATERIAL0123456789"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("secrets lack %q: %s", want, got)
+	var set redact.Set
+	set.Add(s.Secrets()...)
+	got := set.String("tok-123 | TESTKEYMATERIAL0123456789 | -----BEGIN PRIVATE KEY-----")
+	for _, leak := range []string{"tok-123", "TESTKEYMATERIAL0123456789"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("%q is not masked: %s", leak, got)
 		}
 	}
-	if strings.Contains(got, "|-----BEGIN PRIVATE KEY-----|") {
-		t.Error("the PEM header line is masked on its own")
+	if !strings.Contains(got, "-----BEGIN PRIVATE KEY-----") {
+		t.Errorf("the PEM header line is masked on its own: %s", got)
 	}
 }

@@ -7,36 +7,23 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/oktascim/oktascim/internal/redact"
 )
 
 // Sensitive is how every secret prints.
-const Sensitive = "(sensitive)"
-
-const sensitive = Sensitive
+const Sensitive = redact.Mask
 
 // maxSecretSize bounds a secret file or stdin: a token is never this big, so a
 // bigger file is a mistake (the wrong path).
 const maxSecretSize = 64 << 10
 
-// Secret is a resolved secret value. Every way of printing it prints (sensitive);
-// only Value gives the value, for the one place that sends it.
-type Secret struct{ v string }
+// Secret is a resolved secret value (see redact.Secret): every way of printing it
+// prints (sensitive).
+type Secret = redact.Secret
 
 // NewSecret wraps a value.
-func NewSecret(v string) Secret { return Secret{v} }
-
-// Value is the secret itself.
-func (s Secret) Value() string { return s.v }
-
-// IsZero reports an empty secret.
-func (s Secret) IsZero() bool { return s.v == "" }
-
-func (s Secret) String() string               { return sensitive }
-func (s Secret) GoString() string             { return sensitive }
-func (s Secret) Format(f fmt.State, _ rune)   { _, _ = io.WriteString(f, sensitive) }
-func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + sensitive + `"`), nil }
-func (s Secret) MarshalText() ([]byte, error) { return []byte(sensitive), nil }
-func (s Secret) MarshalYAML() (any, error)    { return sensitive, nil }
+func NewSecret(v string) Secret { return redact.NewSecret(v) }
 
 // SecretRef says where a secret comes from: exactly one of Env, File or Stdin.
 type SecretRef struct {
@@ -78,7 +65,7 @@ func (r *SecretRef) Resolve() (Secret, error) {
 	if strings.TrimSpace(v) == "" {
 		return Secret{}, fmt.Errorf("%s: %s: is empty", r.Field, r.Describe())
 	}
-	return Secret{v}, nil
+	return NewSecret(v), nil
 }
 
 func (r *SecretRef) read() (string, error) {

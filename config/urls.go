@@ -2,24 +2,11 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
+
+	"github.com/oktascim/oktascim/internal/loopback"
 )
-
-// IsLoopbackURL reports whether u is an http(s) URL on 127.0.0.0/8, ::1 or localhost.
-func IsLoopbackURL(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && isLoopbackHost(p.Hostname())
-}
-
-func isLoopbackHost(h string) bool {
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
 
 // checkURL: absolute, with a host, https — or http on a loopback host, which comes
 // back as a warning. It returns the URL without a trailing slash.
@@ -38,7 +25,7 @@ func checkURL(raw string) (clean, problem, warning string) {
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return raw, "must be https (http is allowed only for 127.0.0.1, ::1 or localhost)", ""
 		}
 		warning = fmt.Sprintf("http:// without TLS is accepted only because %s is a loopback address", u.Hostname())

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oktascim/oktascim/internal/loopback"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/scim"
 )
@@ -77,7 +78,7 @@ func Run(ctx context.Context, o Options) []Check {
 	checks := orgChecks(ctx, o)
 	orgLoopback := false
 	if u, err := url.Parse(o.OrgURL); err == nil {
-		orgLoopback = okta.IsLoopbackHost(u.Hostname())
+		orgLoopback = loopback.Host(u.Hostname())
 	}
 	for _, t := range o.SCIM {
 		checks = append(checks, scimChecks(ctx, o, t, orgLoopback)...)

@@ -142,25 +142,17 @@ func (c *Client) ListApps(ctx context.Context) ([]App, error) {
 }
 
 func (c *Client) listApps(ctx context.Context, op, path string) ([]App, error) {
-	var page []appJSON
-	resp, err := c.rawResp(ctx, op, http.MethodGet, path, nil, &page)
-	if err != nil {
-		return nil, err
-	}
 	var out []App
-	pages := c.pager()
-	for {
+	err := readList(ctx, c, listing{op: op, what: "apps", path: path, maxPages: maxAppPages}, func(page []appJSON) bool {
 		for _, a := range page {
 			out = append(out, a.app())
 		}
-		if more, err := pages.more(resp); err != nil || !more {
-			return out, apiError(op, nil, err)
-		}
-		page = nil
-		if resp, err = resp.Next(ctx, &page); err != nil {
-			return nil, apiError(op, resp, err)
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // GetApp reads one app.

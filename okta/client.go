@@ -14,6 +14,9 @@ import (
 	"time"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
+
+	"github.com/oktascim/oktascim/internal/loopback"
+	"github.com/oktascim/oktascim/internal/redact"
 )
 
 // Settings are what a Client needs to reach one org.
@@ -22,19 +25,26 @@ type Settings struct {
 	// AuthMode is AuthSSWS (the default: Token) or AuthPrivateKey (an OAuth 2.0
 	// service app: ClientID, PrivateKey, PrivateKeyID, Scopes).
 	AuthMode string
-	Token    string // SSWS API token
-	ClientID string // the service app's client id
+	Token    redact.Secret // SSWS API token
+	ClientID string        // the service app's client id
 	// PrivateKey is the service app's private key: PEM (PKCS#1, PKCS#8, SEC 1) or a
 	// private JWK. PrivateKeyID is the key id (kid) Okta shows for its public key;
 	// optional when the app has one key.
-	PrivateKey, PrivateKeyID string
+	PrivateKey   redact.Secret
+	PrivateKeyID string
 	// Scopes to request (nil: DefaultScopes); Okta grants those the app was granted.
 	Scopes []string
+	// Redact masks secrets in what the client returns and traces; every secret the
+	// client holds or gets (an access token) is added to it, so the caller's output
+	// masks them too. nil: a set of the client's own.
+	Redact *redact.Set
 	// Base is the transport under the tool's own (nil: a fresh http.Transport).
 	Base http.RoundTripper
 	// Trace, when set, receives one line per request and response (method, path,
 	// status, timing, rate-limit budget). Never headers or bodies.
 	Trace io.Writer
+	// Progress, when set (a terminal), shows how far a long listing got.
+	Progress io.Writer
 	// Timeout bounds one HTTP exchange; 0 means 30 s.
 	Timeout time.Duration
 	// MaxRateLimitWaits bounds how many 429s in a row one request waits out; 0 means 5.
@@ -62,6 +72,8 @@ type Client struct {
 	orgURL    string
 	transport *transport
 	tokens    *tokenSource // PrivateKey mode; nil for SSWS
+	red       *redact.Set
+	progress  *progress
 }
 
 // NewClient builds a client. It makes no request.
@@ -75,7 +87,7 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !IsLoopbackHost(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return nil, fmt.Errorf("okta org URL %s must use https (http is allowed only for 127.0.0.1, ::1 or localhost)", orgURL)
 		}
 		insecure = true
@@ -86,20 +98,24 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 	switch mode {
 	case "", AuthSSWS:
 		mode = AuthSSWS
-		if s.Token == "" {
+		if s.Token.IsZero() {
 			return nil, fmt.Errorf("no Okta API token")
 		}
 	case AuthPrivateKey:
 	default:
 		return nil, fmt.Errorf("unknown Okta authorization mode %q (SSWS or PrivateKey)", s.AuthMode)
 	}
+	if s.Redact == nil {
+		s.Redact = &redact.Set{}
+	}
+	s.Redact.Add(s.Token.Value(), s.PrivateKey.Value())
 	base := s.Base
 	if base == nil {
 		base = &http.Transport{Proxy: http.ProxyFromEnvironment, IdleConnTimeout: 30 * time.Second, MaxIdleConnsPerHost: 16}
 	}
 	tr := newTransport(base, s)
 	var rt http.RoundTripper = tr
-	token, sdkMode := s.Token, "SSWS"
+	token, sdkMode := s.Token.Value(), "SSWS"
 	var tokens *tokenSource
 	if mode == AuthPrivateKey {
 		var err error
@@ -127,13 +143,9 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 		sdk.WithUserAgentExtra("oktascim"),
 	)
 	if err != nil {
-		msg := err.Error()
-		if s.Token != "" {
-			msg = strings.ReplaceAll(msg, s.Token, "(sensitive)")
-		}
-		return nil, fmt.Errorf("okta client: %s", msg)
+		return nil, fmt.Errorf("okta client: %s", s.Redact.String(err.Error()))
 	}
-	return &Client{sdk: c, orgURL: orgURL, transport: tr, tokens: tokens}, nil
+	return &Client{sdk: c, orgURL: orgURL, transport: tr, tokens: tokens, red: s.Redact, progress: tr.progress}, nil
 }
 
 // newTransport applies the settings' defaults.
@@ -157,8 +169,13 @@ func newTransport(base http.RoundTripper, s Settings) *transport {
 	if retryBase == 0 {
 		retryBase = 250 * time.Millisecond
 	}
-	return &transport{base: base, gov: newGovernor(s.RateShare, s.MaxConcurrent, s.RateWindow), trace: s.Trace, maxWaits: waits,
-		maxRetries: retries, retryBase: retryBase, timeout: timeout}
+	t := &transport{base: base, gov: newGovernor(s.RateShare, s.MaxConcurrent, s.RateWindow), trace: s.Trace, red: s.Redact, progress: &progress{w: s.Progress},
+		maxWaits: waits, maxRetries: retries, retryBase: retryBase, timeout: timeout}
+	t.gov.onHold = func(key string, wait time.Duration) {
+		t.waiting("requests to "+key+" used this window's share", wait)
+		t.tracef("%s: holding requests %s for the rate-limit window to reset (at most %s)", key, wait.Round(time.Millisecond), maxResetWait)
+	}
+	return t
 }
 
 // OrgURL is the org's base URL without a trailing slash.
@@ -167,15 +184,6 @@ func (c *Client) OrgURL() string { return c.orgURL }
 // Stats reports the requests made so far.
 func (c *Client) Stats() Stats { return c.transport.stats() }
 
-// IsLoopbackHost reports whether host is 127.0.0.0/8, ::1 or localhost.
-func IsLoopbackHost(host string) bool {
-	h := strings.Trim(strings.ToLower(host), "[]")
-	if h == "localhost" || h == "::1" {
-		return true
-	}
-	return strings.HasPrefix(h, "127.") && strings.Count(h, ".") == 3
-}
-
 // AdminURL is the Admin Console base for the org: acme.okta.com → acme-admin.okta.com.
 // A loopback org (the simulator) has no console; its own URL is returned.
 func (c *Client) AdminURL() string { return AdminURL(c.orgURL) }
@@ -183,7 +191,7 @@ func (c *Client) AdminURL() string { return AdminURL(c.orgURL) }
 // AdminURL derives the Admin Console base URL from an org URL.
 func AdminURL(orgURL string) string {
 	u, err := url.Parse(orgURL)
-	if err != nil || IsLoopbackHost(u.Hostname()) {
+	if err != nil || loopback.Host(u.Hostname()) {
 		return orgURL
 	}
 	host := u.Hostname()

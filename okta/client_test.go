@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktascim/oktascim/internal/redact"
 	"github.com/oktascim/oktascim/okta/oktatest"
 )
 
@@ -20,7 +21,7 @@ func startSim(t *testing.T, opts oktatest.Options) (*oktatest.Server, *Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	c, err := NewClient(context.Background(), Settings{OrgURL: s.URL + "/", Token: opts.Token})
+	c, err := NewClient(context.Background(), Settings{OrgURL: s.URL + "/", Token: redact.NewSecret(opts.Token)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,12 +29,12 @@ func startSim(t *testing.T, opts oktatest.Options) (*oktatest.Server, *Client) {
 }
 
 func TestNewClientRefusesPlainHTTPOffLoopback(t *testing.T) {
-	for _, u := range []string{"http://acme.okta.com", "ftp://acme.okta.com", "not a url"} {
-		if _, err := NewClient(context.Background(), Settings{OrgURL: u, Token: "x"}); err == nil {
+	for _, u := range []string{"http://acme.okta.com", "http://127.evil.example.com", "http://localhost.evil.com", "ftp://acme.okta.com", "not a url"} {
+		if _, err := NewClient(context.Background(), Settings{OrgURL: u, Token: redact.NewSecret("x")}); err == nil {
 			t.Errorf("%s: accepted", u)
 		}
 	}
-	if _, err := NewClient(context.Background(), Settings{OrgURL: "https://acme.okta.com", Token: "x"}); err != nil {
+	if _, err := NewClient(context.Background(), Settings{OrgURL: "https://acme.okta.com", Token: redact.NewSecret("x")}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -71,7 +72,7 @@ func TestListAppsFollowsLinkPages(t *testing.T) {
 
 func TestInvalidTokenIsAuthError(t *testing.T) {
 	s, _ := startSim(t, oktatest.Options{})
-	c, err := NewClient(context.Background(), Settings{OrgURL: s.URL, Token: "00wrong-token-value"})
+	c, err := NewClient(context.Background(), Settings{OrgURL: s.URL, Token: redact.NewSecret("00wrong-token-value")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,8 @@ type governor struct {
 
 	mu     sync.Mutex
 	groups map[string]*group
+	// onHold, when set, is told before a request is held back for a window to end.
+	onHold func(key string, wait time.Duration)
 }
 
 // group is one endpoint group (bucketKey) and what its answers said this window.
@@ -134,6 +136,9 @@ func (g *governor) acquire(ctx context.Context, key string) (func(*http.Response
 		}
 		g.mu.Unlock()
 		<-g.slots // do not hold a slot while waiting
+		if g.onHold != nil && wait >= time.Second {
+			g.onHold(key, wait)
+		}
 		select {
 		case <-ctx.Done():
 			return nil, waited, ctx.Err()
@@ -194,6 +199,9 @@ func (g *governor) answered(gr *group, resp *http.Response) {
 	}
 	now := g.now()
 	resetAt := localReset(resp.Header, reset, now)
+	if limit := now.Add(maxResetWait); resetAt.After(limit) {
+		resetAt = limit // no Okta window is longer: a reset years ahead is not waited for
+	}
 	refused := resp.StatusCode == http.StatusTooManyRequests
 	if !refused {
 		g.learn(gr, limit, remaining, reset)

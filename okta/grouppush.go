@@ -36,26 +36,18 @@ func groupPushPath(appID string) string {
 
 // GroupPushes lists the app's group push mappings.
 func (c *Client) GroupPushes(ctx context.Context, appID string) ([]GroupPush, error) {
-	op := "list group push mappings of app " + appID
-	var page []groupPushJSON
-	resp, err := c.rawResp(ctx, op, http.MethodGet, groupPushPath(appID)+"?limit=1000", nil, &page)
-	if err != nil {
-		return nil, err
-	}
 	var out []GroupPush
-	pages := c.pager()
-	for {
+	l := listing{op: "list group push mappings of app " + appID, what: "group push mappings", path: groupPushPath(appID) + "?limit=1000", maxPages: maxPushPages}
+	err := readList(ctx, c, l, func(page []groupPushJSON) bool {
 		for _, g := range page {
 			out = append(out, g.push())
 		}
-		if more, err := pages.more(resp); err != nil || !more {
-			return out, apiError(op, nil, err)
-		}
-		page = nil
-		if resp, err = resp.Next(ctx, &page); err != nil {
-			return nil, apiError(op, resp, err)
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // CreateGroupPush pushes an Okta group to the app under targetName; Okta links it to

@@ -2,10 +2,10 @@ package okta
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
-	"github.com/okta/okta-sdk-golang/v2/okta/query"
 )
 
 // Group is an Okta group.
@@ -40,50 +40,49 @@ func (c *Client) FindGroup(ctx context.Context, name string) (Group, []Group, er
 	return Group{}, exact, nil
 }
 
+// groupJSON is a group as Okta's API returns it.
+type groupJSON struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Profile *struct {
+		Name string `json:"name"`
+	} `json:"profile"`
+}
+
 // SearchGroups lists the groups whose name starts with prefix (Okta's q), every page.
 func (c *Client) SearchGroups(ctx context.Context, prefix string) ([]Group, error) {
-	groups, resp, err := c.sdk.Group.ListGroups(ctx, query.NewQueryParams(query.WithQ(prefix), query.WithLimit(200)))
-	if err != nil {
-		return nil, apiError("search groups "+prefix, resp, err)
-	}
 	var out []Group
-	pages := c.pager()
-	for {
-		for _, g := range groups {
+	l := listing{op: "search groups " + prefix, what: "groups", path: "/api/v1/groups?" + url.Values{"q": {prefix}, "limit": {"200"}}.Encode(), maxPages: maxGroupPages}
+	err := readList(ctx, c, l, func(page []groupJSON) bool {
+		for _, g := range page {
 			if g.Profile != nil {
-				out = append(out, Group{ID: g.Id, Name: g.Profile.Name, Type: g.Type})
+				out = append(out, Group{ID: g.ID, Name: g.Profile.Name, Type: g.Type})
 			}
 		}
-		if more, err := pages.more(resp); err != nil || !more {
-			return out, apiError("search groups "+prefix, nil, err)
-		}
-		groups = nil
-		if resp, err = resp.Next(ctx, &groups); err != nil {
-			return nil, apiError("search groups "+prefix, resp, err)
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // AppGroupIDs lists the ids of the groups assigned to an app.
 func (c *Client) AppGroupIDs(ctx context.Context, appID string) ([]string, error) {
-	list, resp, err := c.sdk.Application.ListApplicationGroupAssignments(ctx, url.PathEscape(appID), query.NewQueryParams(query.WithLimit(200)))
-	if err != nil {
-		return nil, apiError("list groups of app "+appID, resp, err)
-	}
 	var ids []string
-	pages := c.pager()
-	for {
-		for _, a := range list {
-			ids = append(ids, a.Id)
+	l := listing{op: "list groups of app " + appID, what: "group assignments", path: "/api/v1/apps/" + url.PathEscape(appID) + "/groups?limit=200", maxPages: maxAssignmentPages}
+	err := readList(ctx, c, l, func(page []struct {
+		ID string `json:"id"`
+	}) bool {
+		for _, a := range page {
+			ids = append(ids, a.ID)
 		}
-		if more, err := pages.more(resp); err != nil || !more {
-			return ids, apiError("list groups of app "+appID, nil, err)
-		}
-		list = nil
-		if resp, err = resp.Next(ctx, &list); err != nil {
-			return nil, apiError("list groups of app "+appID, resp, err)
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return ids, nil
 }
 
 // AssignGroup assigns a group to an app.
@@ -100,13 +99,13 @@ func (c *Client) UnassignGroup(ctx context.Context, appID, groupID string) error
 
 // GetGroup reads a group by id (to name an assignment the file does not declare).
 func (c *Client) GetGroup(ctx context.Context, id string) (Group, error) {
-	g, resp, err := c.sdk.Group.GetGroup(ctx, url.PathEscape(id))
-	if err != nil {
-		return Group{}, apiError("get group "+id, resp, err)
+	var g groupJSON
+	if err := c.raw(ctx, "get group "+id, http.MethodGet, "/api/v1/groups/"+url.PathEscape(id), nil, &g); err != nil {
+		return Group{}, err
 	}
 	name := ""
 	if g.Profile != nil {
 		name = g.Profile.Name
 	}
-	return Group{ID: g.Id, Name: name}, nil
+	return Group{ID: g.ID, Name: name, Type: g.Type}, nil
 }

@@ -3,11 +3,12 @@ package okta
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
-	"github.com/okta/okta-sdk-golang/v2/okta/query"
 )
 
 // LogEvent is one System Log event, reduced to what an admin reads.
@@ -48,7 +49,7 @@ func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 	if q.Result != "" {
 		filters = append(filters, fmt.Sprintf("outcome.result eq %q", q.Result))
 	}
-	limit := int64(q.Limit)
+	limit := q.Limit
 	if limit == 0 {
 		limit = 100
 	}
@@ -56,38 +57,36 @@ func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 	if q.Ascending {
 		order = "ASCENDING"
 	}
-	opts := []query.ParamOptions{query.WithSortOrder(order), query.WithLimit(limit)}
+	params := url.Values{"sortOrder": {order}, "limit": {strconv.Itoa(limit)}}
 	if !q.Since.IsZero() {
-		opts = append(opts, query.WithSince(q.Since.UTC().Format("2006-01-02T15:04:05.000Z")))
+		params.Set("since", q.Since.UTC().Format("2006-01-02T15:04:05.000Z"))
 	}
 	if len(filters) > 0 {
-		opts = append(opts, query.WithFilter(strings.Join(filters, " and ")))
-	}
-	events, resp, err := c.sdk.LogEvent.GetLogs(ctx, query.NewQueryParams(opts...))
-	if err != nil {
-		return nil, apiError("read the System Log", resp, err)
+		params.Set("filter", strings.Join(filters, " and "))
 	}
 	maxPages := q.MaxPages
 	if maxPages <= 0 {
 		maxPages = 10
 	}
+	maxPages = min(maxPages, maxLogPages)
 	var out []LogEvent
-	pages := c.pager()
-	for page := 1; ; page++ {
+	pages := 0
+	l := listing{op: "read the System Log", what: "System Log events", path: "/api/v1/logs?" + params.Encode(), maxPages: maxPages}
+	err := readList(ctx, c, l, func(events []*sdk.LogEvent) bool {
+		pages++
 		for _, e := range events {
-			out = append(out, logEventFromSDK(e))
+			if e != nil {
+				out = append(out, logEventFromSDK(e))
+			}
 		}
-		if len(events) == 0 || page >= maxPages {
-			return out, nil
-		}
-		if more, err := pages.more(resp); err != nil || !more {
-			return out, apiError("read the System Log", nil, err)
-		}
-		events = nil
-		if resp, err = resp.Next(ctx, &events); err != nil {
-			return nil, apiError("read the System Log", resp, err)
-		}
+		// The log's last page still links to a next one (for polling): stop at an
+		// empty page or the caller's bound.
+		return len(events) > 0 && pages < maxPages
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func logEventFromSDK(e *sdk.LogEvent) LogEvent {

@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/internal/redact"
 )
 
 // Authorization modes: how the tool proves itself to Okta.
@@ -65,6 +66,7 @@ type tokenSource struct {
 	tr                      *transport // retry policy
 	hc                      *http.Client
 	now                     func() time.Time
+	red                     *redact.Set // each access token is added
 
 	mu      sync.Mutex
 	current *accessToken
@@ -89,10 +91,10 @@ func newTokenSource(orgURL string, s Settings, tr *transport) (*tokenSource, err
 	if strings.TrimSpace(s.ClientID) == "" {
 		return nil, errors.New("PrivateKey mode needs the service app's client id")
 	}
-	if strings.TrimSpace(s.PrivateKey) == "" {
+	if strings.TrimSpace(s.PrivateKey.Value()) == "" {
 		return nil, errors.New("PrivateKey mode needs the service app's private key")
 	}
-	key, err := parsePrivateKey(s.PrivateKey)
+	key, err := parsePrivateKey(s.PrivateKey.Value())
 	if err != nil {
 		return nil, fmt.Errorf("service app %s: %w", s.ClientID, err)
 	}
@@ -105,7 +107,7 @@ func newTokenSource(orgURL string, s Settings, tr *transport) (*tokenSource, err
 		now = time.Now
 	}
 	return &tokenSource{orgURL: orgURL, clientID: strings.TrimSpace(s.ClientID), keyID: strings.TrimSpace(s.PrivateKeyID), key: key,
-		scopes: scopes, tr: tr, now: now,
+		scopes: scopes, tr: tr, now: now, red: s.Redact,
 		hc: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, nil
 }
 
@@ -254,8 +256,9 @@ func (s *tokenSource) request(ctx context.Context) (*accessToken, error) {
 				te.Code, te.Description = oe.ErrorCode, oe.ErrorSummary
 			}
 		}
-		te.Code = printable(te.Code, 60, assertion)
-		te.Description = printable(te.Description, 300, assertion)
+		s.red.Add(assertion)
+		te.Code = printable(te.Code, 60, s.red)
+		te.Description = printable(te.Description, 300, s.red)
 		return nil, te
 	}
 	var out struct {
@@ -268,8 +271,9 @@ func (s *tokenSource) request(ctx context.Context) (*accessToken, error) {
 		return nil, &TokenError{ClientID: s.clientID, Status: resp.StatusCode, Err: errors.New("the answer holds no access token (is the org URL an Okta org?)")}
 	}
 	if !strings.EqualFold(out.TokenType, "Bearer") {
-		return nil, &TokenError{ClientID: s.clientID, Status: resp.StatusCode, Err: fmt.Errorf("Okta issued a %q token; oktascim sends Bearer tokens (turn off DPoP on the service app)", printable(out.TokenType, 20, ""))}
+		return nil, &TokenError{ClientID: s.clientID, Status: resp.StatusCode, Err: fmt.Errorf("Okta issued a %q token; oktascim sends Bearer tokens (turn off DPoP on the service app)", printable(out.TokenType, 20, s.red))}
 	}
+	s.red.Add(out.AccessToken)
 	lifetime := time.Duration(out.ExpiresIn) * time.Second
 	if lifetime <= 0 {
 		lifetime = 5 * time.Minute // Okta always says; assume little if it does not
@@ -315,11 +319,9 @@ func (s *tokenSource) assertion(now time.Time) (string, error) {
 }
 
 // printable bounds text from the network for a message, dropping control characters
-// and anything equal to secret.
-func printable(s string, max int, secret string) string {
-	if secret != "" {
-		s = strings.ReplaceAll(s, secret, "(sensitive)")
-	}
+// and masking secrets.
+func printable(s string, max int, red *redact.Set) string {
+	s = red.String(s)
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '

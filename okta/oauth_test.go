@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktascim/oktascim/internal/redact"
 	"github.com/oktascim/oktascim/okta/oktatest"
 )
 
@@ -74,8 +75,8 @@ func startOAuthSim(t *testing.T, opts oktatest.Options, granted []string, s Sett
 	if s.ClientID == "" {
 		s.ClientID = "0oasvc"
 	}
-	if s.PrivateKey == "" {
-		s.PrivateKey = svcKeyPEM
+	if s.PrivateKey.IsZero() {
+		s.PrivateKey = redact.NewSecret(svcKeyPEM)
 	}
 	c, err := NewClient(context.Background(), s)
 	if err != nil {
@@ -160,7 +161,7 @@ func TestPrivateKeyClientWorksAndSharesOneToken(t *testing.T) {
 }
 
 func TestPrivateKeyWrongKeyIsARefusalAskedOnce(t *testing.T) {
-	s, c := startOAuthSim(t, oktatest.Options{}, allScopesForTests, Settings{PrivateKey: wrongKeyPEM})
+	s, c := startOAuthSim(t, oktatest.Options{}, allScopesForTests, Settings{PrivateKey: redact.NewSecret(wrongKeyPEM)})
 	ctx := context.Background()
 	// The org's public metadata needs no token.
 	if meta, err := c.Metadata(ctx); err != nil || meta.ID == "" || tokenRequests(s) != 0 {
@@ -291,8 +292,8 @@ func startBehind(t *testing.T, h func(org http.Handler) http.Handler, s Settings
 	srv := httptest.NewServer(h(org))
 	t.Cleanup(srv.Close)
 	s.OrgURL, s.AuthMode, s.ClientID = srv.URL, AuthPrivateKey, "0oasvc"
-	if s.PrivateKey == "" {
-		s.PrivateKey = svcKeyPEM
+	if s.PrivateKey.IsZero() {
+		s.PrivateKey = redact.NewSecret(svcKeyPEM)
 	}
 	c, err := NewClient(context.Background(), s)
 	if err != nil {
@@ -372,14 +373,14 @@ func TestPrivateKeyContextCancelsTheWait(t *testing.T) {
 
 func TestNewClientPrivateKeySettings(t *testing.T) {
 	testKeys(t)
-	base := Settings{OrgURL: "https://acme.okta.com", AuthMode: AuthPrivateKey, ClientID: "0oa1", PrivateKey: svcKeyPEM}
+	base := Settings{OrgURL: "https://acme.okta.com", AuthMode: AuthPrivateKey, ClientID: "0oa1", PrivateKey: redact.NewSecret(svcKeyPEM)}
 	if _, err := NewClient(context.Background(), base); err != nil {
 		t.Fatal(err)
 	}
 	for name, mod := range map[string]func(*Settings){
 		"no client id":   func(s *Settings) { s.ClientID = "" },
-		"no key":         func(s *Settings) { s.PrivateKey = "" },
-		"not a key":      func(s *Settings) { s.PrivateKey = "s3cr3t-not-a-key-value" },
+		"no key":         func(s *Settings) { s.PrivateKey = redact.Secret{} },
+		"not a key":      func(s *Settings) { s.PrivateKey = redact.NewSecret("s3cr3t-not-a-key-value") },
 		"unknown mode":   func(s *Settings) { s.AuthMode = "Basic" },
 		"SSWS, no token": func(s *Settings) { s.AuthMode = "" },
 	} {
@@ -465,7 +466,7 @@ func TestECServiceApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	c, err := NewClient(context.Background(), Settings{OrgURL: srv.URL, AuthMode: AuthPrivateKey, ClientID: "0oaec", PrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: b})), Scopes: []string{"okta.apps.read"}})
+	c, err := NewClient(context.Background(), Settings{OrgURL: srv.URL, AuthMode: AuthPrivateKey, ClientID: "0oaec", PrivateKey: redact.NewSecret(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: b}))), Scopes: []string{"okta.apps.read"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,9 @@ package okta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -74,12 +76,13 @@ type UserProvisioning struct {
 
 // Features lists the app's provisioning features; ErrProvisioningOff while off.
 func (c *Client) Features(ctx context.Context, appID string) (map[string]*sdk.ApplicationFeature, error) {
-	list, resp, err := c.sdk.Application.ListFeaturesForApplication(ctx, url.PathEscape(appID))
+	var list []*sdk.ApplicationFeature
+	resp, err := c.rawResp(ctx, "list features of app "+appID, http.MethodGet, "/api/v1/apps/"+url.PathEscape(appID)+"/features", nil, listOf(&list, "features"))
 	if err != nil {
 		if isProvisioningOff(resp, err) {
 			return nil, ErrProvisioningOff
 		}
-		return nil, apiError("list features of app "+appID, resp, err)
+		return nil, err
 	}
 	out := map[string]*sdk.ApplicationFeature{}
 	for _, f := range list {
@@ -152,12 +155,23 @@ func orDefault(s, d string) string {
 }
 
 func isProvisioningOff(resp *sdk.Response, err error) bool {
-	var se *sdk.Error
-	if resp == nil || resp.StatusCode != http.StatusBadRequest || !errors.As(err, &se) {
+	if resp == nil || resp.StatusCode != http.StatusBadRequest {
 		return false
 	}
-	for _, c := range se.ErrorCauses {
-		if s, _ := c["errorSummary"].(string); strings.Contains(strings.ToLower(s), "provisioning is not enabled") {
+	var causes []string
+	var se *sdk.Error
+	var ae *APIError
+	switch {
+	case errors.As(err, &se):
+		for _, c := range se.ErrorCauses {
+			s, _ := c["errorSummary"].(string)
+			causes = append(causes, s)
+		}
+	case errors.As(err, &ae):
+		causes = ae.Causes
+	}
+	for _, s := range causes {
+		if strings.Contains(strings.ToLower(s), "provisioning is not enabled") {
 			return true
 		}
 	}
@@ -177,6 +191,22 @@ func (c *Client) rawResp(ctx context.Context, op, method, path string, body, out
 	if err != nil {
 		return nil, apiError(op, nil, err)
 	}
-	resp, err := rq.Do(ctx, req, out)
-	return resp, apiError(op, resp, err)
+	// The SDK decodes into a RawMessage (cheap) and leaves the body readable; the
+	// tool decodes it itself, so that an answer of the wrong shape (null for a list,
+	// a number for a string) is named as such.
+	resp, err := rq.Do(ctx, req, new(json.RawMessage))
+	if err != nil {
+		return resp, apiError(op, resp, err)
+	}
+	if out == nil {
+		return resp, nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp, apiError(op, resp, err)
+	}
+	if err := decodeAnswer(c.red, req, resp.Response, b, out); err != nil {
+		return resp, apiError(op, resp, err)
+	}
+	return resp, nil
 }

@@ -28,7 +28,7 @@ func GroupByName(ctx context.Context, hc *http.Client, t Target, name string) (s
 	req.Header.Set("Accept", "application/scim+json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("%s", red.apply(err.Error()))
+		return "", fmt.Errorf("%s", red.String(err.Error()))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -36,7 +36,7 @@ func GroupByName(ctx context.Context, hc *http.Client, t Target, name string) (s
 		return "", err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("GET /Groups?filter=%s → %d: %s", filter, resp.StatusCode, red.apply(excerpt(string(body))))
+		return "", fmt.Errorf("GET /Groups?filter=%s → %d: %s", filter, resp.StatusCode, red.String(excerpt(string(body))))
 	}
 	var list struct {
 		Resources []struct {

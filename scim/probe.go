@@ -16,13 +16,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/oktascim/oktascim/internal/redact"
 )
 
 // AuthMethod is how the credentials are sent: "basic", "header" or "oauth".
@@ -128,15 +128,15 @@ func AuthorizationHeader(c Credentials) (string, error) {
 func Probe(ctx context.Context, hc *http.Client, t Target) Result {
 	red := newRedactor(t.Credentials)
 	res := probe(ctx, hc, t, red)
-	res.URL = red.apply(res.URL)
-	res.ContentType = red.apply(res.ContentType)
-	res.Detail = red.apply(res.Detail)
-	res.Hint = red.apply(res.Hint)
-	res.Excerpt = red.apply(res.Excerpt)
+	res.URL = red.String(res.URL)
+	res.ContentType = red.String(res.ContentType)
+	res.Detail = red.String(res.Detail)
+	res.Hint = red.String(res.Hint)
+	res.Excerpt = red.String(res.Excerpt)
 	return res
 }
 
-func probe(ctx context.Context, hc *http.Client, t Target, red redactor) Result {
+func probe(ctx context.Context, hc *http.Client, t Target, red *redact.Set) Result {
 	v11 := t.Version == "1.1"
 	base := strings.TrimRight(strings.TrimSpace(t.BaseURL), "/")
 	res := Result{URL: base + "/Users?count=2&startIndex=1"}
@@ -188,7 +188,7 @@ func probe(ctx context.Context, hc *http.Client, t Target, red redactor) Result 
 	}
 	res.Status = resp.StatusCode
 	res.ContentType = sanitizeLine(resp.Header.Get("Content-Type"))
-	res.Excerpt = excerpt(red.apply(string(body))) // redact before cutting, so no fragment survives
+	res.Excerpt = excerpt(red.String(string(body))) // redact before cutting, so no fragment survives
 	status := fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	root := exampleRoot(u, v11)
 
@@ -436,35 +436,13 @@ func sanitizeLine(s string) string {
 	}, s)
 }
 
-// redactor replaces every form of the credentials with "(sensitive)".
-type redactor struct{ r *strings.Replacer }
-
-func newRedactor(c Credentials) redactor {
-	var secrets []string
-	add := func(s string) {
-		if s != "" && !slices.Contains(secrets, s) {
-			secrets = append(secrets, s)
-		}
-	}
-	for _, s := range []string{c.Token, c.Password} {
-		add(s)
-		add(url.QueryEscape(s))
-		add(url.PathEscape(s))
-		if b, err := json.Marshal(s); err == nil {
-			add(strings.Trim(string(b), `"`))
-		}
-	}
+// newRedactor masks every form of the credentials (see redact.Set), and whatever
+// looks like a credential.
+func newRedactor(c Credentials) *redact.Set {
+	red := &redact.Set{}
+	red.Add(c.Token)
 	if c.Username != "" || c.Password != "" {
-		add(base64.StdEncoding.EncodeToString([]byte(c.Username + ":" + c.Password)))
+		red.AddBasic(c.Username, c.Password)
 	}
-	// Longest first: the replacer tries the old strings in argument order at each
-	// position, so a secret containing another is replaced whole.
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	var pairs []string
-	for _, s := range secrets {
-		pairs = append(pairs, s, sensitive)
-	}
-	return redactor{strings.NewReplacer(pairs...)}
+	return red
 }
-
-func (r redactor) apply(s string) string { return r.r.Replace(s) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
@@ -36,7 +37,7 @@ func converge(t *testing.T, env *simenv.Env, path string, byLabel map[string][2]
 // orgClient is a client for changing the org behind the tool's back, as an admin would.
 func orgClient(t *testing.T, env *simenv.Env) *okta.Client {
 	t.Helper()
-	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: env.Token})
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/oktascim/oktascim/internal/redact"
 )
 
 // The output formats of -o.
@@ -192,5 +194,7 @@ func paint(on bool, color, s string) string {
 	if !on {
 		return s
 	}
-	return "\033[" + color + "m" + s + "\033[0m"
+	// Marked as the tool's own, so the output path lets them through while it
+	// escapes every control character that comes from a value.
+	return redact.Control("\x1b["+color+"m") + s + redact.Control("\x1b[0m")
 }

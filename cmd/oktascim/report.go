@@ -8,6 +8,7 @@ import (
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/internal/redact"
 	"github.com/oktascim/oktascim/plan"
 )
 
@@ -74,13 +75,13 @@ func (p *stepPrinter) drawProgress() {
 	}
 	const width = 30
 	done := len(p.finished) * width / p.total
-	fmt.Fprintf(p.progress, "\r\033[K[%s%s] %d/%d integrations", strings.Repeat("#", done), strings.Repeat(".", width-done), len(p.finished), p.total)
+	fmt.Fprintf(p.progress, "%s[%s%s] %d/%d integrations", redact.EraseLine, strings.Repeat("#", done), strings.Repeat(".", width-done), len(p.finished), p.total)
 	flush(p.progress)
 }
 
 func (p *stepPrinter) clearProgress() {
 	if p.progress != nil {
-		fmt.Fprint(p.progress, "\r\033[K")
+		fmt.Fprint(p.progress, redact.EraseLine)
 		flush(p.progress)
 	}
 }

@@ -259,7 +259,7 @@ func (f *factory) checkOutput() error {
 		return usageError{fmt.Errorf("--parallelism must be between 1 and 64, not %d", f.parallelism)}
 	case f.timeout < 100*time.Millisecond:
 		return usageError{fmt.Errorf("--request-timeout must be at least 100ms, not %s", f.timeout)}
-	case f.rateShare <= 0 || f.rateShare > 1:
+	case !(f.rateShare > 0 && f.rateShare <= 1): // NaN is neither
 		return usageError{fmt.Errorf("--rate-share must be more than 0 and at most 1, not %g", f.rateShare)}
 	}
 	return nil

@@ -73,7 +73,11 @@ func (f *factory) maskSecrets(ins []config.Integration, showSCIMSecrets bool) er
 			if err != nil {
 				return exitcode.With(exitcode.Invalid, fmt.Errorf("integration %s: %w", in.Name, err))
 			}
-			f.secrets.Add(s.Value())
+			if ref == in.SCIM.Auth.Password {
+				f.secrets.AddBasic(in.SCIM.Auth.Username, s.Value())
+			} else {
+				f.secrets.Add(s.Value())
+			}
 		}
 	}
 	return nil
@@ -112,12 +116,15 @@ func (f *factory) resolveOrg(file *config.File, lookup func(string) (string, boo
 
 // clientSettings are the Okta client's settings for the resolved org settings.
 func (f *factory) clientSettings(o config.OrgSettings) okta.Settings {
-	s := okta.Settings{OrgURL: o.URL, Base: f.base, RateShare: f.rateShare, Timeout: f.timeout}
+	s := okta.Settings{OrgURL: o.URL, Base: f.base, RateShare: f.rateShare, Timeout: f.timeout, Redact: f.secrets}
 	switch o.AuthMode {
 	case config.ModePrivateKey:
-		s.AuthMode, s.ClientID, s.PrivateKey, s.PrivateKeyID, s.Scopes = okta.AuthPrivateKey, o.ClientID, o.PrivateKey.Value(), o.PrivateKeyID, o.Scopes
+		s.AuthMode, s.ClientID, s.PrivateKey, s.PrivateKeyID, s.Scopes = okta.AuthPrivateKey, o.ClientID, o.PrivateKey, o.PrivateKeyID, o.Scopes
 	default:
-		s.AuthMode, s.Token = okta.AuthSSWS, o.Token.Value()
+		s.AuthMode, s.Token = okta.AuthSSWS, o.Token
+	}
+	if f.io.ErrTTY && !f.structured() {
+		s.Progress = f.io.ErrOut
 	}
 	if f.debug {
 		s.Trace = f.io.ErrOut
