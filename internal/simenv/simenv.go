@@ -162,6 +162,25 @@ func (e *Env) Vars() map[string]string {
 	}
 }
 
+// ExampleVars are the variables the files in examples/ name, pointing at the stand-ins,
+// so that `oktascim apply --sim -f examples/FILE` applies each file as written. Only
+// --sim runs see them (LookupEnv); they are never exported, where they could shadow a
+// person's own SCIM_TOKEN or ENV.
+func (e *Env) ExampleVars() map[string]string {
+	authServer := strings.TrimSuffix(e.OAuth.TokenURL, "/oauth/token")
+	return map[string]string{
+		// template-*.yaml and multi-env.yaml
+		"SCIM_BASE_URL": e.SCIM20.URL, "SCIM_TOKEN": e.SCIMToken, "SCIM_USERNAME": e.SCIMUser, "SCIM_PASSWORD": e.SCIMPassword,
+		// custom-saml-oauth2.yaml: the SCIM servers' OAuth server (client okta-provisioning)
+		"HR_SCIM_URL": e.SCIM20.URL, "HR_AUTH_URL": authServer, "HR_OAUTH_CLIENT_SECRET": e.OAuth.ClientSecret,
+		// custom-swa-basic.yaml
+		"WIKI_SCIM_URL": e.SCIM20.URL, "WIKI_SCIM_PASSWORD": e.SCIMPassword,
+		// multi-env.yaml: one environment, "sim"
+		"ENV": "sim", "APP_URL": "https://app.example.com",
+		"LEGACY_SCIM_URL": e.SCIM11.URL, "LEGACY_SCIM_USERNAME": e.SCIMUser, "LEGACY_SCIM_PASSWORD": e.SCIMPassword,
+	}
+}
+
 // ExportLines are shell lines that export Vars, sorted.
 func (e *Env) ExportLines() []string {
 	vars := e.Vars()
@@ -182,9 +201,13 @@ func (e *Env) Secrets() []string {
 	return []string{e.Token, e.SCIMToken, e.SCIMPassword, e.OAuth.ClientSecret}
 }
 
-// LookupEnv overlays Vars on lookup (the process environment), Vars winning.
+// LookupEnv overlays Vars and ExampleVars on lookup (the process environment), the
+// stand-ins winning: a --sim run talks to them whatever the shell holds.
 func (e *Env) LookupEnv(lookup func(string) (string, bool)) func(string) (string, bool) {
-	vars := e.Vars()
+	vars := e.ExampleVars()
+	for k, v := range e.Vars() {
+		vars[k] = v
+	}
 	return func(k string) (string, bool) {
 		if v, ok := vars[k]; ok {
 			return v, true
