@@ -15,6 +15,8 @@ type decoder struct {
 	lookup   func(string) (string, bool)
 	stdin    *stdinSource
 	stdinUse []Problem // where each { stdin: true } is, with its field
+	// scimSecretsUnused: the integrations' secret references need not resolve.
+	scimSecretsUnused bool
 
 	problems []Problem
 	warnings []Problem

@@ -374,6 +374,12 @@ func (d *decoder) appURL(n *yaml.Node, path string) string {
 
 // secretRef reads { env: NAME } | { file: PATH } | { stdin: true } and checks the
 // source is there. A literal is refused without repeating it.
+// unused reports a secret the command will not send (an integration's, see
+// LoadOptions.SCIMSecretsUnused), which therefore need not resolve.
+func (d *decoder) unused(path string) bool {
+	return d.scimSecretsUnused && strings.HasPrefix(path, "integrations")
+}
+
 func (d *decoder) secretRef(n *yaml.Node, path, suggestEnv string) *SecretRef {
 	if n.Kind == yaml.ScalarNode {
 		d.errorf(n, path, "literal secrets are not allowed in the file; use { env: %s } or { file: path/to/secret }", suggestEnv)
@@ -400,6 +406,9 @@ func (d *decoder) secretRef(n *yaml.Node, path, suggestEnv string) *SecretRef {
 			return nil
 		}
 		ref.Env = name
+		if d.unused(path) {
+			break
+		}
 		if val, set := d.lookup(name); !set {
 			d.errorf(v, join(path, "env"), "environment variable %s is not set", name)
 		} else if strings.TrimSpace(val) == "" {
@@ -419,7 +428,9 @@ func (d *decoder) secretRef(n *yaml.Node, path, suggestEnv string) *SecretRef {
 			p = filepath.Join(d.dir, p)
 		}
 		ref.File = p
-		d.checkSecretFile(v, join(path, "file"), p)
+		if !d.unused(path) {
+			d.checkSecretFile(v, join(path, "file"), p)
+		}
 	default:
 		v := f.get("stdin")
 		if v.Tag != "!!bool" || v.Value != "true" {

@@ -27,6 +27,10 @@ const maxFieldDepth = 8
 type LoadOptions struct {
 	LookupEnv func(string) (string, bool) // default os.LookupEnv
 	Stdin     io.Reader                   // default os.Stdin; read only for { stdin: true }
+	// SCIMSecretsUnused: the command never sends the integrations' SCIM secrets (plan,
+	// status, destroy, logs), so their references need not resolve: an unset variable or
+	// a missing file is not a problem there. Their shape is still checked.
+	SCIMSecretsUnused bool
 }
 
 // Load reads, validates and defaults the file at path. Invalid input, including a
@@ -60,7 +64,7 @@ func Parse(name string, data []byte, dir string, opts LoadOptions) (*File, error
 	if opts.Stdin == nil {
 		opts.Stdin = os.Stdin
 	}
-	d := &decoder{file: name, dir: dir, lookup: opts.LookupEnv, stdin: &stdinSource{r: opts.Stdin}}
+	d := &decoder{file: name, dir: dir, lookup: opts.LookupEnv, stdin: &stdinSource{r: opts.Stdin}, scimSecretsUnused: opts.SCIMSecretsUnused}
 	root := d.parse(data)
 	if root == nil {
 		return nil, Problems(d.problems)

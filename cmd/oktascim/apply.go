@@ -46,7 +46,11 @@ func newApplyCmd(f *factory) *cobra.Command {
 }
 
 func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
-	t, err := f.open(cmd.Context(), o.file, o.sim, o.showSecrets)
+	use := scimSecretsMasked
+	if o.showSecrets {
+		use = scimSecretsShown
+	}
+	t, err := f.open(cmd.Context(), o.file, o.sim, use)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ delete and asks on a terminal; elsewhere it needs --yes.`,
 
 func runDestroy(cmd *cobra.Command, f *factory, o *destroyOptions) error {
 	ctx := cmd.Context()
-	t, err := f.open(ctx, o.file, simOptions{}, false)
+	t, err := f.open(ctx, o.file, simOptions{}, scimSecretsUnused)
 	if err != nil {
 		return err
 	}

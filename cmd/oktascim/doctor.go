@@ -49,10 +49,10 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 	// Without -f and without ./oktascim.yaml, only the org is checked.
 	if _, err := os.Stat(o.file.path); err == nil || cmd.Flags().Changed("file") {
 		var err error
-		if file, selected, err = f.loadFile(o.file, f.lookupEnv); err != nil {
+		if file, selected, err = f.loadFile(o.file, f.lookupEnv, scimSecretsMasked); err != nil {
 			return err
 		}
-		if err := f.maskSecrets(selected, false); err != nil {
+		if err := f.maskSecrets(selected); err != nil {
 			return err
 		}
 	}

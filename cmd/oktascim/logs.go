@@ -83,7 +83,7 @@ func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
 		return usageError{fmt.Errorf("--limit must be at least 1")}
 	}
 	ctx := cmd.Context()
-	t, err := f.open(ctx, o.file, simOptions{}, false)
+	t, err := f.open(ctx, o.file, simOptions{}, scimSecretsUnused)
 	if err != nil {
 		return err
 	}

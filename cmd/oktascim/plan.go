@@ -44,7 +44,7 @@ Exit codes (the same with -o json|yaml):
 }
 
 func runPlan(cmd *cobra.Command, f *factory, o *planOptions) error {
-	t, err := f.open(cmd.Context(), o.file, simOptions{}, false)
+	t, err := f.open(cmd.Context(), o.file, simOptions{}, scimSecretsUnused)
 	if err != nil {
 		return err
 	}

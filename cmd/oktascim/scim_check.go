@@ -255,7 +255,7 @@ func (o *scimCheckOptions) fileTarget(cmd *cobra.Command, f *factory) (checkTarg
 	if len(o.file.names) > 1 {
 		return checkTarget{}, usageError{errors.New("scim check runs against one integration: give one --name")}
 	}
-	file, selected, err := f.loadFile(o.file, f.lookupEnv)
+	file, selected, err := f.loadFile(o.file, f.lookupEnv, scimSecretsMasked)
 	if err != nil {
 		return checkTarget{}, err
 	}
@@ -267,7 +267,7 @@ func (o *scimCheckOptions) fileTarget(cmd *cobra.Command, f *factory) (checkTarg
 		sort.Strings(known)
 		return checkTarget{}, usageError{fmt.Errorf("%s has %d integrations: choose one with --name (it has: %s)", o.file.path, len(known), strings.Join(known, ", "))}
 	}
-	if err := f.maskSecrets(selected, false); err != nil {
+	if err := f.maskSecrets(selected); err != nil {
 		return checkTarget{}, err
 	}
 	in := selected[0]

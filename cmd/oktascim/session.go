@@ -31,8 +31,8 @@ func (o *fileOptions) bind(flags interface {
 
 // loadFile loads and validates the file, printing warnings. Invalid input returns
 // config.Problems (exit 2) before anything is sent anywhere.
-func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool)) (*config.File, []config.Integration, error) {
-	file, err := config.Load(o.path, config.LoadOptions{LookupEnv: lookup, Stdin: f.io.In})
+func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool), use scimSecrets) (*config.File, []config.Integration, error) {
+	file, err := config.Load(o.path, config.LoadOptions{LookupEnv: lookup, Stdin: f.io.In, SCIMSecretsUnused: use == scimSecretsUnused})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,10 +60,7 @@ func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool)) (*
 
 // maskSecrets resolves every secret the integrations reference and registers it for
 // masking. SCIM secrets stay visible only with --show-secrets, where the user asked.
-func (f *factory) maskSecrets(ins []config.Integration, showSCIMSecrets bool) error {
-	if showSCIMSecrets {
-		return nil
-	}
+func (f *factory) maskSecrets(ins []config.Integration) error {
 	for _, in := range ins {
 		for _, ref := range []*config.SecretRef{in.SCIM.Auth.Token, in.SCIM.Auth.Password} {
 			if ref == nil {
@@ -145,8 +142,21 @@ type target struct {
 	close       func()
 }
 
+// scimSecrets says what a command does with the integrations' SCIM secrets: a command
+// that never sends them (plan, status, destroy, logs) does not resolve them, so it
+// works where they are not set; the others resolve them up front (an unset one is
+// invalid input, exit 2) and mask them unless the user asked to see them.
+type scimSecrets int
+
+const (
+	scimSecretsUnused scimSecrets = iota
+	scimSecretsMasked
+	scimSecretsShown
+)
+
 // open loads the file, starts the stand-ins with --sim and connects to the org.
-func (f *factory) open(ctx context.Context, fo fileOptions, so simOptions, showSecrets bool) (*target, error) {
+func (f *factory) open(ctx context.Context, fo fileOptions, so simOptions, use scimSecrets) (*target, error) {
+	showSecrets := use == scimSecretsShown
 	if err := f.checkOutput(); err != nil {
 		return nil, err
 	}
@@ -164,12 +174,14 @@ func (f *factory) open(ctx context.Context, fo fileOptions, so simOptions, showS
 		t.close()
 		return nil, err
 	}
-	file, selected, err := f.loadFile(fo, lookup)
+	file, selected, err := f.loadFile(fo, lookup, use)
 	if err != nil {
 		return fail(err)
 	}
-	if err := f.maskSecrets(selected, showSecrets); err != nil {
-		return fail(err)
+	if use == scimSecretsMasked {
+		if err := f.maskSecrets(selected); err != nil {
+			return fail(err)
+		}
 	}
 	client, err := f.connect(ctx, file, lookup)
 	if err != nil {

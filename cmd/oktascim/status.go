@@ -48,7 +48,7 @@ func runStatus(cmd *cobra.Command, f *factory, o *statusOptions) error {
 		// The org may still be named in the file, when there is one.
 		var file *config.File
 		if cmd.Flags().Changed("file") {
-			if file, _, err = f.loadFile(o.file, f.lookupEnv); err != nil {
+			if file, _, err = f.loadFile(o.file, f.lookupEnv, scimSecretsUnused); err != nil {
 				return err
 			}
 		}
@@ -62,7 +62,7 @@ func runStatus(cmd *cobra.Command, f *factory, o *statusOptions) error {
 			return err
 		}
 	} else {
-		t, err := f.open(ctx, o.file, simOptions{}, false)
+		t, err := f.open(ctx, o.file, simOptions{}, scimSecretsUnused)
 		if err != nil {
 			return err
 		}

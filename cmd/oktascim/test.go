@@ -20,7 +20,7 @@ func newTestCmd(f *factory) *cobra.Command {
   oktascim test -f oktascim.yaml --name acme -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := f.open(cmd.Context(), o.file, o.sim, false)
+			t, err := f.open(cmd.Context(), o.file, o.sim, scimSecretsMasked)
 			if err != nil {
 				return err
 			}

@@ -20,11 +20,11 @@ func newValidateCmd(f *factory) *cobra.Command {
 			if err := f.checkOutput(); err != nil {
 				return err
 			}
-			file, selected, err := f.loadFile(*o, f.lookupEnv)
+			file, selected, err := f.loadFile(*o, f.lookupEnv, scimSecretsMasked)
 			if err != nil {
 				return err
 			}
-			if err := f.maskSecrets(selected, false); err != nil {
+			if err := f.maskSecrets(selected); err != nil {
 				return err
 			}
 			type item struct {

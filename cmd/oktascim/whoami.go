@@ -75,7 +75,7 @@ func runWhoami(cmd *cobra.Command, f *factory, path string) error {
 	var file *config.File
 	if _, err := os.Stat(path); err == nil || cmd.Flags().Changed("file") {
 		var err error
-		if file, _, err = f.loadFile(fileOptions{path: path}, f.lookupEnv); err != nil {
+		if file, _, err = f.loadFile(fileOptions{path: path}, f.lookupEnv, scimSecretsUnused); err != nil {
 			return err
 		}
 	}
