@@ -27,6 +27,21 @@ func newApplyCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply",
 		Short: "Create or converge the integrations in the file and verify them",
+		Long: `apply reads the org, shows the plan and carries it out, then verifies every integration
+(the connection test and the System Log). It asks before changing anything if and only if stdin
+is a terminal; the plan, with every deletion --prune makes, is on the terminal first. Without a
+terminal it needs --yes (--sim, the built-in simulator, may go ahead). Where Okta's API cannot do
+a step it prints the manual step; --wait waits for it and goes on.
+
+Exit codes (the same with -o json|yaml):
+  0  every integration converged and verified
+  1  a step failed, or the org could not be read (or the question was answered no)
+  2  invalid file or flags, or --yes missing without a terminal; nothing was changed
+  4  Okta refused the credentials or the permission
+  5  manual steps pending in the Admin Console (run again after them, or use --wait)
+  6  the connection test failed (or Okta refused to save the connection because its own
+     test against the SCIM server failed)
+  130  interrupted (Ctrl-C); steps not started are listed`,
 		Example: `  oktascim apply -f oktascim.yaml --yes --wait
   oktascim apply --sim -f examples/quickstart.yaml`,
 		Args: cobra.NoArgs,

@@ -22,7 +22,11 @@ func newDestroyCmd(f *factory) *cobra.Command {
 		Long: `destroy deletes only apps that carry the ownership stamp of an integration in the file
 ([oktascim:NAME] in settings.notes.admin). Apps without the stamp — even with the same label —
 and apps stamped for integrations not in the file are never touched. It lists what it will
-delete and asks on a terminal; elsewhere it needs --yes.`,
+delete and asks if stdin is a terminal; without one it needs --yes (exit 2 otherwise, nothing
+deleted). It needs no SCIM secrets.
+
+Exit codes: 0 deleted (or nothing to delete), 1 a deletion failed or the answer was no,
+2 invalid file or flags or --yes missing, 4 Okta refused the credentials, 130 interrupted.`,
 		Example: `  oktascim destroy -f oktascim.yaml
   oktascim destroy -f oktascim.yaml --name acme --yes`,
 		Args: cobra.NoArgs,

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -117,5 +120,33 @@ func TestErrorDocuments(t *testing.T) {
 	}
 	if r := cli(t, wrongSCIM, "apply", "-f", good, "--yes"); r.code != exitcode.ConnectionFailed || !strings.Contains(r.stdout, "(exit 6)") {
 		t.Fatalf("text: exit %d\n%s", r.code, r.allOutput)
+	}
+}
+
+// TestExitCodesDocumented: the README's table lists every exit code the tool has, and
+// apply --help and plan --help list the ones each can end with.
+func TestExitCodesDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := strings.Cut(string(readme), "## Exit codes")
+	table, _, _ = strings.Cut(table, "\n## ")
+	all := []int{exitcode.OK, exitcode.Failure, exitcode.Invalid, exitcode.Changes, exitcode.AuthRefused, exitcode.ManualPending, exitcode.ConnectionFailed, exitcode.Interrupted}
+	for _, c := range all {
+		if !strings.Contains(table, fmt.Sprintf("\n| %d | ", c)) {
+			t.Errorf("README's exit code table lacks %d", c)
+		}
+	}
+	for cmd, codes := range map[string][]int{
+		"apply": {exitcode.OK, exitcode.Failure, exitcode.Invalid, exitcode.AuthRefused, exitcode.ManualPending, exitcode.ConnectionFailed, exitcode.Interrupted},
+		"plan":  {exitcode.OK, exitcode.Failure, exitcode.Invalid, exitcode.Changes, exitcode.AuthRefused, exitcode.Interrupted},
+	} {
+		r := cli(t, nil, cmd, "--help")
+		for _, c := range codes {
+			if !regexp.MustCompile(fmt.Sprintf(`(?m)^  %d  `, c)).MatchString(r.stdout) {
+				t.Errorf("%s --help does not list exit code %d:\n%s", cmd, c, r.stdout)
+			}
+		}
 	}
 }

@@ -30,7 +30,7 @@ Exit codes (the same with -o json|yaml):
   1  an integration cannot be planned, or reading the org failed
   2  invalid file or flags; nothing was sent to Okta
   4  Okta refused the credentials or the permission
-  130 interrupted (Ctrl-C)`,
+  130  interrupted (Ctrl-C)`,
 		Example: `  oktascim plan -f oktascim.yaml
   oktascim plan -f oktascim.yaml --detailed-exitcode -o json`,
 		Args: cobra.NoArgs,
