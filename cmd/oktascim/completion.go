@@ -16,6 +16,7 @@ func completeIntegrationNames(root *cobra.Command) {
 		if c.Flags().Lookup("name") != nil && c.Flags().Lookup("file") != nil {
 			_ = c.RegisterFlagCompletionFunc("name", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 				path, _ := cmd.Flags().GetString("file")
+				path, _ = (fileOptions{path: path, flag: cmd.Flags().Lookup("file")}).resolve()
 				return integrationNames(path, prefix), cobra.ShellCompDirectiveNoFileComp
 			})
 		}

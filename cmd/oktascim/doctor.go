@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -47,7 +46,7 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 	var file *config.File
 	var selected []config.Integration
 	// Without -f and without ./oktascim.yaml, only the org is checked.
-	if _, err := os.Stat(o.file.path); err == nil || cmd.Flags().Changed("file") {
+	if _, found := o.file.resolve(); found {
 		var err error
 		if file, selected, err = f.loadFile(o.file, f.lookupEnv, scimSecretsMasked); err != nil {
 			return err

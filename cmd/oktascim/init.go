@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 )
 
@@ -32,7 +33,7 @@ Secrets are written as { env: NAME } references for you to set; the file is neve
 		RunE: func(cmd *cobra.Command, _ []string) error { return runInit(cmd, f, o) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.out, "out", "oktascim.yaml", "the file to write (must not exist)")
+	fl.StringVar(&o.out, "out", "oktascim.yaml", "the file to write (must not exist); - writes to stdout")
 	fl.StringVar(&o.name, "name", "", "integration name (lowercase letters, digits, -)")
 	fl.StringVar(&o.kind, "kind", "", "template (OIN SCIM test app) or custom (App Integration Wizard app)")
 	fl.StringVar(&o.version, "version", "", `SCIM version: "2.0" or "1.1" (template apps)`)
@@ -42,42 +43,97 @@ Secrets are written as { env: NAME } references for you to set; the file is neve
 	return cmd
 }
 
+// initField is one thing init needs: its flag, the question on a terminal, the
+// default, and the answers it offers (nil: any that validates).
+type initField struct {
+	v        *string
+	flag     string
+	question string
+	def      string
+	allowed  func(o initOptions) []string
+	field    string // the file's field the answer lands in, checked by config itself
+}
+
+func initFields(o *initOptions) []initField {
+	fixed := func(v ...string) func(initOptions) []string { return func(initOptions) []string { return v } }
+	return []initField{
+		{&o.name, "name", "Integration name", "my-app", nil, "integrations[0].name"},
+		{&o.kind, "kind", "Kind (template = OIN SCIM test app, custom = production wizard app)", "template", fixed("template", "custom"), ""},
+		{&o.version, "version", "SCIM version", "2.0", func(o initOptions) []string {
+			if o.kind == "custom" {
+				return []string{"2.0"} // a wizard app speaks SCIM 2.0
+			}
+			return []string{"2.0", "1.1"}
+		}, ""},
+		{&o.method, "method", "SCIM authentication", "header", initMethods, ""},
+		{&o.signOn, "sign-on", "Sign-on", "saml", fixed("saml", "swa"), ""},
+		{&o.url, "base-url", "SCIM base URL", "https://scim.example.com/scim/v2", nil, "integrations[0].scim.baseUrl"},
+	}
+}
+
+// initMethods are the SCIM auth methods init offers: every one validate accepts. A
+// SCIM 1.1 template is known only as scim1testapp (OAuth bearer); 1.1 with header or
+// basic needs the org's appName, which init cannot know.
+func initMethods(o initOptions) []string {
+	if o.kind != "custom" && o.version == "1.1" {
+		return []string{"oauth"}
+	}
+	return []string{"header", "oauth", "basic"}
+}
+
 func runInit(cmd *cobra.Command, f *factory, o *initOptions) error {
-	if _, err := os.Stat(o.out); err == nil {
-		return exitcode.With(exitcode.Invalid, fmt.Errorf("%s exists; init does not overwrite files (use --out)", o.out))
+	toStdout := o.out == "-"
+	if !toStdout {
+		if _, err := os.Stat(o.out); err == nil {
+			return exitcode.With(exitcode.Invalid, fmt.Errorf("%s exists; init does not overwrite files (use --out)", o.out))
+		}
 	}
 	ask := newAsker(f)
-	var err error
-	fields := []struct {
-		v        *string
-		question string
-		def      string
-		allowed  []string
-	}{
-		{&o.name, "Integration name", "my-app", nil},
-		{&o.kind, "Kind (template = OIN SCIM test app, custom = production wizard app)", "template", []string{"template", "custom"}},
-		{&o.version, "SCIM version", "2.0", []string{"2.0", "1.1"}},
-		{&o.method, "SCIM authentication", "header", []string{"header", "oauth", "basic"}},
-		{&o.signOn, "Sign-on", "saml", []string{"saml", "swa"}},
-		{&o.url, "SCIM base URL", "https://scim.example.com/scim/v2", nil},
-	}
+	fields := initFields(o)
 	for _, fd := range fields {
-		if fd.v == &o.version && o.kind == "custom" {
-			*fd.v = "2.0" // a custom app speaks SCIM 2.0
-		}
-		if *fd.v != "" {
+		if *fd.v != "" || cmd.Flags().Changed(fd.flag) {
+			// A flag is checked, never asked again: a script gets exit 2.
+			if problem := checkInitAnswer(*o, fd, *fd.v); problem != "" {
+				return usageError{fmt.Errorf("--%s %q: %s", fd.flag, *fd.v, problem)}
+			}
 			continue
 		}
-		if *fd.v, err = ask.value(fd.question, fd.def, fd.allowed); err != nil {
-			return err
+		def := fd.def
+		var allowed []string
+		if fd.allowed != nil {
+			allowed = fd.allowed(*o)
+			if !slices.Contains(allowed, def) {
+				def = allowed[0]
+			}
 		}
-	}
-	for _, fd := range fields {
-		if fd.allowed != nil && !slices.Contains(fd.allowed, *fd.v) {
-			return usageError{fmt.Errorf("%q is not one of %s", *fd.v, strings.Join(fd.allowed, ", "))}
+		if !f.io.InTTY || len(allowed) == 1 {
+			*fd.v = def
+			continue
+		}
+		for {
+			v, err := ask.value(fd.question, def, allowed)
+			if err != nil {
+				return err
+			}
+			problem := checkInitAnswer(*o, fd, v)
+			if problem == "" {
+				*fd.v = v
+				break
+			}
+			fmt.Fprintf(f.io.ErrOut, "  %s; try again\n", problem)
 		}
 	}
 	doc := starterFile(*o)
+	if ps := initProblems(doc); len(ps) > 0 {
+		// A combination the checks above let through: a bug, never a file that fails.
+		return fmt.Errorf("init would write a file that does not validate: %s", ps[0].String())
+	}
+	env := strings.ToUpper(strings.ReplaceAll(o.name, "-", "_"))
+	if toStdout {
+		fmt.Fprint(f.io.Out, doc)
+		fmt.Fprintf(f.io.ErrOut, "set %s before 'oktascim validate'\n", secretEnvs(env, *o))
+		return nil
+	}
 	fh, err := os.OpenFile(o.out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
@@ -89,12 +145,53 @@ func runInit(cmd *cobra.Command, f *factory, o *initOptions) error {
 	if err := fh.Close(); err != nil {
 		return err
 	}
-	env := strings.ToUpper(strings.ReplaceAll(o.name, "-", "_"))
 	fmt.Fprintf(f.io.ErrOut, "wrote %s: set %s, then run 'oktascim validate -f %s' and 'oktascim plan -f %s'\n", o.out, secretEnvs(env, *o), o.out, o.out)
 	return nil
 }
 
-// asker asks on a terminal and takes defaults elsewhere.
+// checkInitAnswer says what is wrong with v as fd's answer, or "": not one of the
+// answers offered, or refused by the file's own checks (config, the one judge).
+func checkInitAnswer(o initOptions, fd initField, v string) string {
+	if fd.allowed != nil {
+		if allowed := fd.allowed(o); !slices.Contains(allowed, v) {
+			if fd.flag == "method" && o.version == "1.1" {
+				return "a SCIM 1.1 template app is known only with oauth (scim1testapp); for header or basic, write the file with appName: set to your org's app"
+			}
+			return "not one of " + strings.Join(allowed, ", ")
+		}
+		return ""
+	}
+	// The file with this answer, and defaults for what is not answered yet.
+	for _, d := range initFields(&o) {
+		if d.flag == fd.flag {
+			*d.v = v
+		} else if *d.v == "" {
+			*d.v = d.def
+		}
+	}
+	for _, p := range initProblems(starterFile(o)) {
+		if strings.HasPrefix(p.Field, fd.field) {
+			return p.Message
+		}
+	}
+	return ""
+}
+
+// initProblems are the problems validate would find in doc, with every variable it
+// references set (the user sets them afterwards).
+func initProblems(doc string) config.Problems {
+	_, err := config.Parse("oktascim.yaml", []byte(doc), ".", config.LoadOptions{LookupEnv: func(string) (string, bool) { return "set", true }, Stdin: strings.NewReader("")})
+	var ps config.Problems
+	if errors.As(err, &ps) {
+		return ps
+	}
+	if err != nil {
+		return config.Problems{{Message: err.Error()}}
+	}
+	return nil
+}
+
+// asker asks on a terminal.
 type asker struct {
 	f  *factory
 	in *bufio.Reader
@@ -103,9 +200,6 @@ type asker struct {
 func newAsker(f *factory) *asker { return &asker{f: f, in: bufio.NewReader(f.io.In)} }
 
 func (a *asker) value(question, def string, allowed []string) (string, error) {
-	if !a.f.io.InTTY {
-		return def, nil
-	}
 	choices := ""
 	if len(allowed) > 0 {
 		choices = " (" + strings.Join(allowed, "/") + ")"

@@ -41,6 +41,7 @@ appended; it slows down when Okta answers 429); -o json prints one document, or 
 	}
 	fl := cmd.Flags()
 	o.file.bind(fl)
+	fl.Lookup("name").Usage = "the integration whose app's events to show: one (needed when the file has several)"
 	fl.StringVar(&o.since, "since", "24h", "how far back: a duration (90m, 2h, 7d) or an RFC 3339 time; the System Log keeps 90 days")
 	fl.BoolVar(&o.failures, "failures", false, "only events whose outcome is FAILURE")
 	fl.BoolVar(&o.follow, "follow", false, "keep polling for new events until interrupted")
@@ -89,7 +90,7 @@ func runLogs(cmd *cobra.Command, f *factory, o *logsOptions) error {
 	}
 	defer t.close()
 	if len(t.selected) != 1 {
-		return usageError{fmt.Errorf("logs shows one integration: pick it with --name (the file has %s)", strings.Join(names(t.file.Integrations), ", "))}
+		return usageError{fmt.Errorf("logs shows one integration: pick it with one --name (the file has %s)", strings.Join(names(t.file.Integrations), ", "))}
 	}
 	in := t.selected[0]
 	app, err := apply.NewSession(t.options(nil)).ManagedApp(ctx, in)

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
@@ -19,19 +23,42 @@ import (
 type fileOptions struct {
 	path  string
 	names []string
+	flag  *pflag.Flag // -f, to tell the default from a path the user gave
 }
 
-func (o *fileOptions) bind(flags interface {
-	StringVarP(*string, string, string, string, string)
-	StringSliceVar(*[]string, string, []string, string)
-}) {
-	flags.StringVarP(&o.path, "file", "f", "oktascim.yaml", "the oktascim file")
+func (o *fileOptions) bind(flags *pflag.FlagSet) {
+	flags.StringVarP(&o.path, "file", "f", defaultFile, "the oktascim file (default: oktascim.yaml, else oktascim.yml)")
 	flags.StringSliceVar(&o.names, "name", nil, "only these integrations (repeatable)")
+	o.flag = flags.Lookup("file")
+}
+
+const defaultFile = "oktascim.yaml"
+
+// given reports whether -f was given (not the default).
+func (o fileOptions) given() bool { return o.flag != nil && o.flag.Changed }
+
+// resolve is the file to read: -f as given, or the default oktascim.yaml, found also
+// as oktascim.yml. found is false when the default is in neither spelling.
+func (o fileOptions) resolve() (path string, found bool) {
+	if o.given() || o.path != defaultFile {
+		return o.path, true
+	}
+	for _, p := range []string{defaultFile, "oktascim.yml"} {
+		if _, err := os.Stat(p); err == nil {
+			return p, true
+		}
+	}
+	return o.path, false
 }
 
 // loadFile loads and validates the file, printing warnings. Invalid input returns
 // config.Problems (exit 2) before anything is sent anywhere.
 func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool), use scimSecrets) (*config.File, []config.Integration, error) {
+	path, found := o.resolve()
+	if !found {
+		return nil, nil, exitcode.With(exitcode.Invalid, errors.New("no oktascim.yaml (or oktascim.yml) in this directory: write one with 'oktascim init', or name the file with -f"))
+	}
+	o.path = path
 	file, err := config.Load(o.path, config.LoadOptions{LookupEnv: lookup, Stdin: f.io.In, SCIMSecretsUnused: use == scimSecretsUnused})
 	if err != nil {
 		return nil, nil, err
@@ -108,6 +135,10 @@ func (f *factory) resolveOrg(file *config.File, lookup func(string) (string, boo
 		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
 	}
 	f.secrets.Add(settings.Secrets()...)
+	if err == nil && settings.AuthMode != config.ModePrivateKey && strings.HasPrefix(strings.ToUpper(settings.Token.Value()), "SSWS ") {
+		// Okta would answer 401 to "SSWS SSWS …"; say why before sending it.
+		err = fmt.Errorf("the API token (%s) starts with \"SSWS \": set the token alone, oktascim sends the SSWS scheme itself", settings.Sources["token"])
+	}
 	return settings, err
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -73,9 +72,10 @@ func runWhoami(cmd *cobra.Command, f *factory, path string) error {
 	}
 	ctx := cmd.Context()
 	var file *config.File
-	if _, err := os.Stat(path); err == nil || cmd.Flags().Changed("file") {
+	fo := fileOptions{path: path, flag: cmd.Flags().Lookup("file")}
+	if _, found := fo.resolve(); found {
 		var err error
-		if file, _, err = f.loadFile(fileOptions{path: path}, f.lookupEnv, scimSecretsUnused); err != nil {
+		if file, _, err = f.loadFile(fo, f.lookupEnv, scimSecretsUnused); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/internal/simenv"
+)
+
+// TestDefaultFile: without -f, oktascim.yaml is read, else oktascim.yml; with neither,
+// the error suggests oktascim init or -f.
+func TestDefaultFile(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	t.Chdir(t.TempDir())
+	r := cli(t, envVars(env, nil), "plan")
+	if r.code != exitcode.Invalid || !strings.Contains(r.stderr, "oktascim init") || !strings.Contains(r.stderr, "-f") {
+		t.Fatalf("plan without a file: exit %d\n%s", r.code, r.allOutput)
+	}
+	if err := os.WriteFile("oktascim.yml", []byte(fileOf(integrationYAML("yml", "2.0", "header", "saml"))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"validate"}, {"plan"}, {"status"}} {
+		if r := cli(t, envVars(env, nil), args...); r.code != exitcode.OK || !strings.Contains(r.stdout, "yml") {
+			t.Fatalf("%v with oktascim.yml: exit %d\n%s", args, r.code, r.allOutput)
+		}
+	}
+	if r := cli(t, nil, "__complete", "plan", "--name", ""); !strings.Contains(r.stdout, "yml\n") {
+		t.Fatalf("--name does not complete from oktascim.yml:\n%s", r.stdout)
+	}
+	// oktascim.yaml wins when both exist.
+	if err := os.WriteFile("oktascim.yaml", []byte(fileOf(integrationYAML("yaml", "2.0", "header", "saml"))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := cli(t, envVars(env, nil), "validate"); r.code != exitcode.OK || !strings.Contains(r.stdout, "oktascim.yaml is valid") {
+		t.Fatalf("validate with both: exit %d\n%s", r.code, r.allOutput)
+	}
+	// A file named with -f is read as named, or not at all.
+	if r := cli(t, nil, "validate", "-f", "other.yml"); r.code != exitcode.Invalid || !strings.Contains(r.stderr, "other.yml") {
+		t.Fatalf("validate -f other.yml: exit %d\n%s", r.code, r.allOutput)
+	}
+}
+
+// TestSSWSPrefixHint: a token pasted with its scheme gets a hint, before anything is
+// sent, and the token never shows.
+func TestSSWSPrefixHint(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "header", "saml")))
+	before := len(env.Org.Requests())
+	for _, args := range [][]string{{"plan", "-f", path}, {"whoami"}} {
+		r := cli(t, envVars(env, map[string]string{"OKTA_CLIENT_TOKEN": "SSWS " + env.Token}), args...)
+		if r.code != exitcode.Invalid || !strings.Contains(r.stderr, `starts with "SSWS "`) || !strings.Contains(r.stderr, "OKTA_CLIENT_TOKEN") {
+			t.Fatalf("%v with an SSWS-prefixed token: exit %d\n%s", args, r.code, r.allOutput)
+		}
+		assertNoSecrets(t, r.allOutput, env.Token)
+	}
+	if n := len(env.Org.Requests()); n != before {
+		t.Fatalf("%d request(s) sent with the prefixed token", n-before)
+	}
+}
+
+// TestLogsNameIsOne: logs' help says one --name, and two are a usage error.
+func TestLogsNameIsOne(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "header", "saml"), integrationYAML("beta", "2.0", "header", "saml")))
+	if r := cli(t, nil, "logs", "--help"); !strings.Contains(r.stdout, "events to show: one") || strings.Contains(r.stdout, "repeatable") {
+		t.Fatalf("logs --help:\n%s", r.stdout)
+	}
+	if r := cli(t, envVars(env, nil), "logs", "-f", path, "--name", "acme", "--name", "beta"); r.code != exitcode.Invalid || !strings.Contains(r.stderr, "one --name") {
+		t.Fatalf("logs with two --name: exit %d\n%s", r.code, r.allOutput)
+	}
+}
