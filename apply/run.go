@@ -21,6 +21,8 @@ type runner struct {
 
 	mu     sync.Mutex
 	events []Event
+	// tests are the connection tests waiting for the run's System Log read.
+	tests []*connectionTest
 	// apps caches the org's apps per catalog name, listed once per run; groups and
 	// groupNames cache group lookups by name and by id.
 	apps       onceCache[[]okta.App]
@@ -63,10 +65,21 @@ func (s *Session) Apply(ctx context.Context) Result {
 			r.opts.Finished(ins[i].Name, codes[i])
 		}
 	})
+	r.foldTests(ctx, codes)
 	if r.opts.Prune && ctx.Err() == nil {
 		codes = append(codes, r.pruneApps(ctx))
 	}
 	return r.result(codes, notStarted)
+}
+
+// foldTests finishes the run's connection tests and adds their exit codes.
+func (r *runner) foldTests(ctx context.Context, codes []int) {
+	tested := r.finishTests(ctx)
+	for i, in := range r.opts.Integrations[:len(codes)] {
+		if c, ok := tested[in.Name]; ok {
+			codes[i] = exitcode.Worst(codes[i], c)
+		}
+	}
 }
 
 // result ends a run over the integrations: the ones never started count as
@@ -96,6 +109,7 @@ func (s *Session) Test(ctx context.Context) Result {
 		}
 		codes[i] = ir.code
 	})
+	r.foldTests(ctx, codes)
 	return r.result(codes, notStarted)
 }
 

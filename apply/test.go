@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
@@ -11,28 +12,74 @@ import (
 	"github.com/oktascim/oktascim/systemlog"
 )
 
-// test sends what Okta's "Test API Credentials" sends, with the configured credentials,
-// and reads the System Log for provisioning failures on the app since the run began.
+// connectionTest is one integration's connection test, done but for its System Log
+// check, which the run makes once for all its apps (finishTests).
+type connectionTest struct {
+	ir       *integrationRun
+	res      scim.Result
+	canProbe bool
+	warnings []string
+}
+
+// test sends what Okta's "Test API Credentials" sends, with the configured credentials;
+// the System Log check follows in finishTests.
 func (r *runner) test(ctx context.Context, ir *integrationRun) {
 	in := ir.in
 	creds, canProbe := ir.creds.scim()
-	res := scim.Result{OK: true}
+	t := &connectionTest{ir: ir, canProbe: canProbe, res: scim.Result{OK: true}}
 	if canProbe {
-		res = scim.Probe(ctx, r.opts.SCIMClient, scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds})
+		t.res = scim.Probe(ctx, r.opts.SCIMClient, scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds})
 	}
-	var warnings []string
 	if w := scim.AddressWarning(in.SCIM.BaseURL); w != "" {
-		warnings = append(warnings, w)
+		t.warnings = append(t.warnings, w)
 	}
-	var failures []LogLine
+	r.mu.Lock()
+	r.tests = append(r.tests, t)
+	r.mu.Unlock()
+}
+
+// finishTests reads the System Log once for every app the run tested (one read per 50
+// apps, not one per integration) for provisioning failures since the run began, and
+// reports each test, in the file's order. It returns the exit code each integration's
+// test adds.
+func (r *runner) finishTests(ctx context.Context) map[string]int {
+	r.mu.Lock()
+	tests := r.tests
+	r.tests = nil
+	r.mu.Unlock()
+	order := map[string]int{}
+	for i, in := range r.opts.Integrations {
+		order[in.Name] = i
+	}
+	sort.SliceStable(tests, func(i, j int) bool { return order[tests[i].ir.in.Name] < order[tests[j].ir.in.Name] })
+	var ids []string
+	for _, t := range tests {
+		if t.ir.app.ID != "" {
+			ids = append(ids, t.ir.app.ID)
+		}
+	}
+	var byApp map[string][]okta.LogEvent
 	var logErr error
-	if ir.app.ID != "" {
-		failures, logErr = r.provisioningFailures(ctx, ir.app.ID)
+	if len(ids) > 0 {
+		byApp, logErr = systemlog.ByApp(ctx, r.opts.Client, ids, r.start)
 	}
-	if logErr != nil {
+	codes := map[string]int{}
+	for _, t := range tests {
+		r.reportTest(t, provisioningFailures(byApp[t.ir.app.ID]), logErr)
+		codes[t.ir.in.Name] = t.ir.code
+	}
+	return codes
+}
+
+// reportTest reports a connection test with what the System Log showed for its app.
+func (r *runner) reportTest(t *connectionTest, failures []LogLine, logErr error) {
+	ir, res := t.ir, t.res
+	warnings := t.warnings
+	if logErr != nil && ir.app.ID != "" {
 		warnings = append(warnings, "could not read the System Log: "+logErr.Error())
 	}
-	ev := Event{Integration: in.Name, Step: StepTest, AppID: ir.app.ID, Warnings: warnings, SystemLog: failures}
+	ev := Event{Integration: ir.in.Name, Step: StepTest, AppID: ir.app.ID, Warnings: warnings, SystemLog: failures}
+	checked := ir.app.ID != "" && logErr == nil
 	switch {
 	case !res.OK:
 		ev.Outcome = Failed
@@ -45,30 +92,26 @@ func (r *runner) test(ctx context.Context, ir *integrationRun) {
 			len(failures), r.start.Format(time.TimeOnly), failures[0].EventType, orUnknown(failures[0].Reason))
 		ev.Hint = systemlog.Hint(okta.LogEvent{EventType: failures[0].EventType, Result: failures[0].Outcome, Reason: failures[0].Reason})
 		ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
-	case !canProbe:
+	case !t.canProbe:
 		// Not a pass: nothing here could send what Okta sends.
 		ev.Outcome = Skipped
 		ev.Detail = "cannot send Okta's Test API Credentials request: with OAuth 2, Okta obtains its own tokens from the SCIM server's authorization server"
-		if ir.app.ID != "" && logErr == nil {
+		if checked {
 			ev.Detail += "; the System Log shows no provisioning failures on the app since " + r.start.Format(time.TimeOnly)
 		}
 	default:
 		ev.Outcome = Done
 		ev.Detail = fmt.Sprintf("verified: GET %s → 200 SCIM ListResponse", res.URL)
-		if ir.app.ID != "" && logErr == nil {
+		if checked {
 			ev.Detail += "; no provisioning failures in the System Log since " + r.start.Format(time.TimeOnly)
 		}
 	}
 	r.report(ev)
 }
 
-// provisioningFailures returns failure events on the app since the run began that no
-// later success of the same event type superseded.
-func (r *runner) provisioningFailures(ctx context.Context, appID string) ([]LogLine, error) {
-	events, err := r.opts.Client.Logs(ctx, oktaLogQuery(appID, r.start))
-	if err != nil {
-		return nil, err
-	}
+// provisioningFailures returns the failure events (newest first) that no later
+// success of the same event type superseded.
+func provisioningFailures(events []okta.LogEvent) []LogLine {
 	succeeded := map[string]bool{}
 	var out []LogLine
 	for _, e := range events { // newest first
@@ -79,7 +122,7 @@ func (r *runner) provisioningFailures(ctx context.Context, appID string) ([]LogL
 			out = append(out, LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor})
 		}
 	}
-	return out, nil
+	return out
 }
 
 func statusText(status int) string {

@@ -92,7 +92,3 @@ func orUnknown(s string) string {
 	}
 	return s
 }
-
-func oktaLogQuery(appID string, since time.Time) okta.LogQuery {
-	return okta.LogQuery{Since: since, TargetID: appID, Limit: 100, MaxPages: 2}
-}

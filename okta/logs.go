@@ -28,8 +28,10 @@ func (e LogEvent) Failed() bool { return e.Result == "FAILURE" || e.Result == "D
 
 // LogQuery selects System Log events.
 type LogQuery struct {
-	Since     time.Time
-	TargetID  string // app id
+	Since    time.Time
+	TargetID string // app id
+	// TargetIDs selects events on any of these (Okta's filter takes `or`).
+	TargetIDs []string
 	EventType string
 	Result    string // outcome.result, e.g. FAILURE
 	Ascending bool   // oldest first (for polling); default newest first
@@ -42,6 +44,13 @@ func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 	var filters []string
 	if q.TargetID != "" {
 		filters = append(filters, fmt.Sprintf("target.id eq %q", q.TargetID))
+	}
+	if len(q.TargetIDs) > 0 {
+		either := make([]string, len(q.TargetIDs))
+		for i, id := range q.TargetIDs {
+			either[i] = fmt.Sprintf("target.id eq %q", id)
+		}
+		filters = append(filters, "("+strings.Join(either, " or ")+")")
 	}
 	if q.EventType != "" {
 		filters = append(filters, fmt.Sprintf("eventType eq %q", q.EventType))

@@ -67,7 +67,9 @@ func TestInterruptThenRerunConverges(t *testing.T) {
 	}
 }
 
-var regexpTestDone = regexp.MustCompile(`(?m)^app-\d+\s+test\s+done`)
+// An integration's last step before the run's connection tests (whose System Log
+// check waits for the run's one read).
+var regexpTestDone = regexp.MustCompile(`(?m)^app-\d+\s+groups\s+done`)
 
 // TestProgressOnATerminal: on a terminal, a progress line (stderr) counts finished
 // integrations and is cleared before each result line and at the end.

@@ -163,3 +163,32 @@ func TestLogsFollow(t *testing.T) {
 		t.Fatalf("follow order or filter wrong:\n%s", got)
 	}
 }
+
+// TestConnectionTestsReadTheSystemLogOnce: `test` on three apps makes one System Log
+// read for all of them (target.id … or …), and a failure on one app fails that app's
+// test only.
+func TestConnectionTestsReadTheSystemLogOnce(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "header", "saml"), integrationYAML("beta", "2.0", "oauth", "saml"),
+		integrationYAML("gamma", "2.0", "oauth", "saml")))
+	converge(t, env, path, map[string][2]string{"acme app": {"2.0", "header"}, "beta app": {"2.0", "oauth"}, "gamma app": {"2.0", "oauth"}})
+	beta := appByLabel(t, env, "beta app")["id"].(string)
+	_ = env.Org.LogEvent(beta, "application.provision.user.push", "FAILURE", "beta's own failure")
+	env.Org.ResetRequests()
+	r := cli(t, envVars(env, nil), "test", "-f", path)
+	if r.code != exitcode.ConnectionFailed {
+		t.Fatalf("exit %d, want 6\n%s", r.code, r.allOutput)
+	}
+	if o := outcomes(r.stdout); o["acme/test"] != "done" || o["beta/test"] != "failed" || o["gamma/test"] != "done" {
+		t.Fatalf("outcomes %v\n%s", o, r.stdout)
+	}
+	var reads []string
+	for _, q := range env.Org.Requests() {
+		if q.Path == "/api/v1/logs" {
+			reads = append(reads, q.RawQuery)
+		}
+	}
+	if len(reads) != 1 || strings.Count(reads[0], "+or+") != 2 {
+		t.Fatalf("System Log reads: %q, want one for the three apps", reads)
+	}
+}

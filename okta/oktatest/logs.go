@@ -76,6 +76,70 @@ func logField(e map[string]any, field string) []string {
 	return nil
 }
 
+// logFilter parses a System Log filter: a SCIM expression of `field eq "value"` terms
+// joined by `and` and `or` (and binds tighter), with parentheses.
+func logFilter(expr string) (func(map[string]any) bool, bool) {
+	if strings.TrimSpace(logToken.ReplaceAllString(expr, " ")) != "" {
+		return nil, false // characters no token accounts for
+	}
+	toks := logToken.FindAllString(expr, -1)
+	p := &filterParser{toks: toks}
+	f, ok := p.or()
+	return f, ok && p.i == len(toks)
+}
+
+var logToken = regexp.MustCompile(`"[^"]*"|\(|\)|[A-Za-z.]+`)
+
+type filterParser struct {
+	toks []string
+	i    int
+}
+
+func (p *filterParser) word(w string) bool {
+	if p.i < len(p.toks) && strings.EqualFold(p.toks[p.i], w) {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *filterParser) or() (func(map[string]any) bool, bool) {
+	return p.join("or", p.and, func(a, b bool) bool { return a || b })
+}
+
+func (p *filterParser) and() (func(map[string]any) bool, bool) {
+	return p.join("and", p.term, func(a, b bool) bool { return a && b })
+}
+
+func (p *filterParser) join(op string, next func() (func(map[string]any) bool, bool), with func(a, b bool) bool) (func(map[string]any) bool, bool) {
+	f, ok := next()
+	for ok && p.word(op) {
+		var g func(map[string]any) bool
+		if g, ok = next(); ok {
+			a, b := f, g
+			f = func(e map[string]any) bool { return with(a(e), b(e)) }
+		}
+	}
+	return f, ok
+}
+
+func (p *filterParser) term() (func(map[string]any) bool, bool) {
+	if p.word("(") {
+		f, ok := p.or()
+		return f, ok && p.word(")")
+	}
+	if p.i+3 > len(p.toks) {
+		return nil, false
+	}
+	m := logTerm.FindStringSubmatch(strings.Join(p.toks[p.i:p.i+3], " "))
+	if m == nil {
+		return nil, false
+	}
+	p.i += 3
+	field, value := m[1], m[2]
+	return func(e map[string]any) bool { return contains(logField(e, field), value) }, true
+}
+
 func (o *Org) listLogs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	parseTime := func(name string) (time.Time, bool) {
@@ -101,15 +165,12 @@ func (o *Org) listLogs(w http.ResponseWriter, r *http.Request) {
 	if since.IsZero() {
 		since = o.now().Add(-7 * 24 * time.Hour)
 	}
-	var terms [][2]string
+	keepEvent := func(map[string]any) bool { return true }
 	if f := q.Get("filter"); strings.TrimSpace(f) != "" {
-		for _, part := range regexp.MustCompile(`(?i)\s+and\s+`).Split(f, -1) {
-			m := logTerm.FindStringSubmatch(part)
-			if m == nil {
-				writeError(w, http.StatusBadRequest, "E0000031", "Invalid search criteria.", []string{"filter: " + f})
-				return
-			}
-			terms = append(terms, [2]string{m[1], m[2]})
+		var ok bool
+		if keepEvent, ok = logFilter(f); !ok {
+			writeError(w, http.StatusBadRequest, "E0000031", "Invalid search criteria.", []string{"filter: " + f})
+			return
 		}
 	}
 	order := q.Get("sortOrder")
@@ -131,12 +192,7 @@ func (o *Org) listLogs(w http.ResponseWriter, r *http.Request) {
 		if t.Before(since) || (!until.IsZero() && !t.Before(until)) {
 			continue
 		}
-		keep := true
-		for _, term := range terms {
-			if !contains(logField(e, term[0]), term[1]) {
-				keep = false
-			}
-		}
+		keep := keepEvent(e)
 		if keep && text != "" && !strings.Contains(strings.ToLower(fmt.Sprint(e)), text) {
 			keep = false
 		}

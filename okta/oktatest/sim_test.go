@@ -314,3 +314,30 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// The System Log filter is a SCIM expression (the spec: every operator but [ ]): `or`
+// and parentheses select events on any of several apps in one read.
+func TestLogsFilterOrAndParentheses(t *testing.T) {
+	_, c := startOrg(t, Options{})
+	var ids []string
+	for i := 0; i < 3; i++ {
+		app := c.json("POST", "/api/v1/apps", samlApp("scim2testapp", "F"+string(rune('a'+i))), 200).(map[string]any)
+		ids = append(ids, app["id"].(string))
+	}
+	count := func(filter string) int {
+		t.Helper()
+		return len(c.json("GET", "/api/v1/logs?filter="+urlq(filter), nil, 200).([]any))
+	}
+	if n := count(`target.id eq "` + ids[0] + `" or target.id eq "` + ids[2] + `"`); n != 2 {
+		t.Fatalf("two apps ORed: %d events, want 2", n)
+	}
+	if n := count(`(target.id eq "` + ids[0] + `" or target.id eq "` + ids[1] + `") and eventType eq "application.lifecycle.create"`); n != 2 {
+		t.Fatalf("(a or b) and type: %d events, want 2", n)
+	}
+	if n := count(`target.id eq "` + ids[0] + `" or target.id eq "` + ids[1] + `" and eventType eq "nothing"`); n != 1 {
+		t.Fatalf("a or (b and nothing): %d events, want 1 (and binds tighter)", n)
+	}
+	for _, bad := range []string{`(target.id eq "x"`, `target.id eq "x" or`, `target.id eq "x" xor target.id eq "y"`, `target.id eq "x" ! drop`} {
+		errorCode(t, c.json("GET", "/api/v1/logs?filter="+urlq(bad), nil, 400))
+	}
+}
