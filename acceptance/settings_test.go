@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/roundtrip"
 )
 
 func lookupOf(m map[string]string) func(string) (string, bool) {
@@ -108,5 +110,35 @@ func TestCleanupDeletesOnlyTheRunsApps(t *testing.T) {
 	}
 	if _, ok := env.Org.App(unrelated); !ok || len(env.Org.Apps()) != 1 {
 		t.Fatalf("the sweep left %d apps", len(env.Org.Apps()))
+	}
+}
+
+// TestCleanupProbesDeletesOnlyTheRunsProbes: probe users made since the run began go;
+// an older probe (another run's) and other users stay.
+func TestCleanupProbesDeletesOnlyTheRunsProbes(t *testing.T) {
+	env, err := simenv.Start(simenv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	stamp := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+	start := time.Now().Add(-time.Minute)
+	mine := env.Org.AddUser(roundtrip.ProbePrefix+"mine@example.com", "PROVISIONED", stamp(time.Now()))
+	older := env.Org.AddUser(roundtrip.ProbePrefix+"older@example.com", "PROVISIONED", stamp(start.Add(-time.Hour)))
+	person := env.Org.AddUser("person@example.com", "ACTIVE", stamp(time.Now()))
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleted, err := CleanupProbes(context.Background(), c, start)
+	if err != nil || len(deleted) != 1 || deleted[0] != roundtrip.ProbePrefix+"mine@example.com" {
+		t.Fatalf("deleted %v, %v", deleted, err)
+	}
+	left := map[string]bool{}
+	for _, u := range env.Org.Users() {
+		left[u["id"].(string)] = true
+	}
+	if left[mine] || !left[older] || !left[person] {
+		t.Fatalf("left: %v (mine %s, older %s, person %s)", left, mine, older, person)
 	}
 }

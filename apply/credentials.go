@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"fmt"
+
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/scim"
 )
@@ -32,28 +34,48 @@ func (c credentials) scim() (scim.Credentials, bool) {
 }
 
 func (r *runner) resolveCredentials(ir *integrationRun) bool {
-	a := ir.in.SCIM.Auth
-	ir.creds = credentials{Method: a.Method, Username: a.Username, Custom: ir.in.Kind == config.KindCustom}
+	creds, err := resolveCredentials(ir.in)
+	if err != nil {
+		r.fail(ir, StepApp, err, "")
+		return false
+	}
+	ir.creds = creds
+	return true
+}
+
+// resolveCredentials resolves an integration's SCIM secrets.
+func resolveCredentials(in config.Integration) (credentials, error) {
+	a := in.SCIM.Auth
+	c := credentials{Method: a.Method, Username: a.Username, Custom: in.Kind == config.KindCustom}
 	var err error
 	if a.OAuth2 != nil && a.OAuth2.ClientSecret != nil {
-		if ir.creds.ClientSecret, err = a.OAuth2.ClientSecret.Resolve(); err != nil {
-			r.fail(ir, StepApp, err, "")
-			return false
+		if c.ClientSecret, err = a.OAuth2.ClientSecret.Resolve(); err != nil {
+			return c, err
 		}
 	}
 	if a.Token != nil {
-		if ir.creds.Token, err = a.Token.Resolve(); err != nil {
-			r.fail(ir, StepApp, err, "")
-			return false
+		if c.Token, err = a.Token.Resolve(); err != nil {
+			return c, err
 		}
 	}
 	if a.Password != nil {
-		if ir.creds.Password, err = a.Password.Resolve(); err != nil {
-			r.fail(ir, StepApp, err, "")
-			return false
+		if c.Password, err = a.Password.Resolve(); err != nil {
+			return c, err
 		}
 	}
-	return true
+	return c, nil
+}
+
+// SCIMTarget is the integration's SCIM server with the credentials Okta sends it,
+// resolved now; ok is false when the tool holds no credential Okta would send (a
+// custom app's OAuth 2: Okta gets its own tokens).
+func SCIMTarget(in config.Integration) (t scim.Target, ok bool, err error) {
+	c, err := resolveCredentials(in)
+	if err != nil {
+		return scim.Target{}, false, fmt.Errorf("integration %s: %w", in.Name, err)
+	}
+	creds, ok := c.scim()
+	return scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds}, ok, nil
 }
 
 // tokenAuth reports whether the connection uses a token the Provisioning Connection

@@ -97,7 +97,7 @@ func Failed(cs []Check) bool {
 }
 
 func orgChecks(ctx context.Context, o Options) []Check {
-	names := []string{"org URL", "org answers as Okta", "API token", "may list apps", "may read groups", "may read the System Log", "may create and change apps"}
+	names := []string{"org URL", "org answers as Okta", "API token", "may list apps", "may read groups", "may read the System Log", "may create and change apps", usersCheckName}
 	skipRest := func(out []Check, why string) []Check {
 		for _, n := range names[len(out):] {
 			out = append(out, Check{Name: n, Status: Skip, Detail: why})
@@ -125,14 +125,15 @@ func orgChecks(ctx context.Context, o Options) []Check {
 			Fix: "check the URL, DNS, and any proxy or firewall between here and Okta"})
 		return skipRest(out, "org not reachable")
 	}
-	var last func() Check // may create and change apps
+	var last func() []Check // may create and change apps, may manage users
 	if c.AuthMode() == okta.AuthPrivateKey {
 		token, may := serviceAppCheck(ctx, c, names[2], names[6])
 		out = append(out, token)
 		if token.Status == Fail {
 			return skipRest(out, "no access token")
 		}
-		last = func() Check { return may }
+		users := serviceAppUsersCheck(ctx, c)
+		last = func() []Check { return []Check{may, users} }
 	} else {
 		me, err := c.Me(ctx)
 		if err != nil {
@@ -141,7 +142,7 @@ func orgChecks(ctx context.Context, o Options) []Check {
 			return skipRest(out, "the token does not work")
 		}
 		out = append(out, Check{Name: names[2], Status: Pass, Detail: "SSWS: works; the token acts as " + me.Login})
-		last = func() Check { return roleCheck(ctx, c, me, names[6]) }
+		last = func() []Check { return roleChecks(ctx, c, me, names[6]) }
 	}
 	for i, probe := range []struct{ path, fix string }{
 		{"/api/v1/apps?limit=1", "the token's admin needs a role that can view apps (Read-only, App or Super Administrator); OAuth: scope okta.apps.read"},
@@ -155,31 +156,37 @@ func orgChecks(ctx context.Context, o Options) []Check {
 		}
 		out = append(out, Check{Name: name, Status: Pass, Detail: "GET " + strings.SplitN(probe.path, "?", 2)[0] + " → 200"})
 	}
-	out = append(out, last())
+	out = append(out, last()...)
 	return out
 }
 
 // appRoles are the standard admin roles that may create and change apps.
 var appRoles = map[string]string{"SUPER_ADMIN": "Super Administrator", "ORG_ADMIN": "Organization Administrator", "APP_ADMIN": "Application Administrator"}
 
-// roleCheck reads the admin's roles: no harmless request can probe a write, and a
+// roleChecks read the admin's roles: no harmless request can probe a write, and a
 // write to find out would not be harmless.
-func roleCheck(ctx context.Context, c *okta.Client, me okta.Admin, name string) Check {
+func roleChecks(ctx context.Context, c *okta.Client, me okta.Admin, name string) []Check {
 	const fix = "creating and changing apps needs the Super Administrator, Organization Administrator or Application Administrator role for the token's admin (OAuth: scope okta.apps.manage)"
 	roles, err := c.AdminRoles(ctx, me.ID)
 	if err != nil {
-		return Check{Name: name, Status: Warn, Detail: "could not read the admin's roles to tell: " + err.Error(), Fix: fix}
+		why := "could not read the admin's roles to tell: " + err.Error()
+		return []Check{{Name: name, Status: Warn, Detail: why, Fix: fix}, {Name: usersCheckName, Status: Warn, Detail: why, Fix: usersRoleFix}}
 	}
+	apps := Check{Name: name, Status: Fail, Detail: me.Login + " has " + rolesText(roles), Fix: fix}
 	for _, r := range roles {
 		if label, ok := appRoles[r]; ok {
-			return Check{Name: name, Status: Pass, Detail: me.Login + " is " + label}
+			apps = Check{Name: name, Status: Pass, Detail: me.Login + " is " + label}
+			break
 		}
 	}
-	have := "no admin role"
-	if len(roles) > 0 {
-		have = strings.Join(roles, ", ")
+	return []Check{apps, usersRoleCheck(me, roles)}
+}
+
+func rolesText(roles []string) string {
+	if len(roles) == 0 {
+		return "no admin role"
 	}
-	return Check{Name: name, Status: Fail, Detail: me.Login + " has " + have, Fix: fix}
+	return strings.Join(roles, ", ")
 }
 
 func engine(pipeline string) string {

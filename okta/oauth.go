@@ -27,10 +27,12 @@ const (
 
 // DefaultScopes are requested when the settings name none: what oktascim does (apps;
 // groups to assign; the System Log; app user schemas and profile mappings for
-// attribute mappings; groups.manage for group push). Okta grants those of them the
+// attribute mappings; groups.manage for group push; users for test --round-trip's
+// disposable user). Okta grants those of them the
 // service app was granted and leaves out the rest, so asking for all is harmless.
 var DefaultScopes = []string{"okta.apps.read", "okta.apps.manage", "okta.groups.read", "okta.logs.read",
-	"okta.schemas.read", "okta.schemas.manage", "okta.profileMappings.read", "okta.profileMappings.manage", "okta.groups.manage"}
+	"okta.schemas.read", "okta.schemas.manage", "okta.profileMappings.read", "okta.profileMappings.manage", "okta.groups.manage",
+	"okta.users.read", "okta.users.manage"}
 
 // Why not the SDK's own PrivateKey mode (okta-sdk-golang v2.20.0): it sends the
 // client assertion in the token request's URL query (where traces and proxies log

@@ -82,6 +82,8 @@ func fromReason(reason string) string {
 		return "the SCIM server answered 429: Okta retries later; raise the server's rate limit for Okta's IP ranges"
 	case strings.Contains(r, "html") || strings.Contains(r, "json") || strings.Contains(r, "parse"):
 		return "the SCIM server did not answer with SCIM JSON: check that the base URL is the SCIM API, not a web page"
+	case strings.Contains(r, "400") || strings.Contains(r, "bad request") || strings.Contains(r, "invalidvalue") || strings.Contains(r, "required"):
+		return "the SCIM server refused the user Okta sent as invalid: if it requires an attribute Okta does not send, map it (Provisioning > To App > attribute mappings, or mappings.toApp in the file) or make it optional on the server"
 	case strings.Contains(r, "500") || strings.Contains(r, "internal server error"):
 		return "the SCIM server failed with a 500: its own logs say why"
 	}

@@ -49,7 +49,7 @@ func TestDoctorAllGoodAgainstTheSimulator(t *testing.T) {
 		Checks []struct{ Name, Status string }
 		Failed int
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Failed != 0 || len(doc.Checks) != 7+2*4 {
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Failed != 0 || len(doc.Checks) != 8+2*4 {
 		t.Fatalf("json: %v %+v", err, doc)
 	}
 }

@@ -101,7 +101,8 @@ func Run(ctx context.Context, t testing.TB, env Env, sc Scenario) {
 }
 
 var (
-	outcomeLine = regexp.MustCompile(`(?m)^(\S+)\s+([a-z-]+)\s+(done|unchanged|manual|failed|skipped|waiting)\s`)
+	// A step, or a numbered round-trip stage ("acme  2 create  done  …").
+	outcomeLine = regexp.MustCompile(`(?m)^(\S+)\s+(?:\d )?([a-z-]+)\s+(done|unchanged|manual|failed|skipped|waiting)\s`)
 	// A write in the client's --debug trace: "okta: PUT /api/v1/apps/0oa… → 200 in …".
 	// Requests for an OAuth access token are not writes to the org.
 	traceWrite = regexp.MustCompile(`(?m)^okta: (POST|PUT|PATCH|DELETE) (\S+) → `)

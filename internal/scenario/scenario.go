@@ -9,6 +9,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -89,6 +90,7 @@ func All() []Scenario {
 			Integration{Key: "b", SCIM: "2.0", Auth: "basic", SignOn: "swa"},
 			Integration{Key: "c", SCIM: "2.0", Auth: "oauth", SignOn: "saml"}),
 		manualPending(),
+		roundTrip(),
 	)
 	for _, auth := range []string{"header", "basic"} {
 		for _, signOn := range signOns {
@@ -126,6 +128,26 @@ func lifecycle(name, doc string, ins ...Integration) Scenario {
 			{Args: []string{"plan", "--detailed-exitcode"}, Code: exitcode.Changes, Out: []string{fmt.Sprintf("Plan: %d to create,", n)}},
 		},
 	}
+}
+
+// roundTrip: the lifecycle, with `test --round-trip` after the connection test: it proves
+// that Okta provisions — a disposable user assigned, created on the SCIM server, updated,
+// unassigned and deactivated there — leaves nothing in the org, and says what it left on
+// the SCIM server. The file declares no group push, so that stage is skipped.
+func roundTrip() Scenario {
+	sc := lifecycle("round-trip", "two template apps, proven end to end by test --round-trip",
+		Integration{Key: "rt-header", SCIM: "2.0", Auth: "header", SignOn: "saml"},
+		Integration{Key: "rt-oauth", SCIM: "2.0", Auth: "oauth", SignOn: "swa"})
+	stages := map[string]string{"assign": "done", "create": "done", "update": "done", "deactivate": "done", "group-push": "skipped", "cleanup": "done"}
+	trip := Step{Args: []string{"test", "--round-trip"}, Code: exitcode.OK, Outcomes: stages,
+		Out: []string{"the SCIM server keeps user oktascim-probe-", "test --round-trip: 2 integration(s): all verified"}}
+	for i, st := range sc.Steps {
+		if len(st.Args) == 1 && st.Args[0] == "test" {
+			sc.Steps = slices.Insert(sc.Steps, i+1, trip)
+			break
+		}
+	}
+	return sc
 }
 
 // manualPending: without --wait and without an admin, apply stops at the manual step with

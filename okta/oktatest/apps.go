@@ -76,6 +76,8 @@ func (o *Org) routeApps(w http.ResponseWriter, r *http.Request, rest []string, b
 		o.routeAppGroups(w, r, app, rest[2:], body)
 	case len(rest) >= 2 && rest[1] == "group-push":
 		o.routeGroupPush(w, r, app, rest[2:], body)
+	case len(rest) >= 2 && rest[1] == "users":
+		o.routeAppUsers(w, r, app, rest[2:], body)
 	default:
 		notFound(w, r.URL.Path)
 	}

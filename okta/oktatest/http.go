@@ -140,7 +140,7 @@ func (o *Org) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		}
 		methodNotAllowed(w)
 	case "users":
-		o.routeUsers(w, r, seg[3:])
+		o.routeUsers(w, r, seg[3:], body)
 	case "mappings":
 		o.routeMappings(w, r, seg[3:], body)
 	case "meta":

@@ -20,6 +20,7 @@ const (
 	groupsManage   = "okta.groups.manage"
 	logsRead       = "okta.logs.read"
 	usersRead      = "okta.users.read"
+	usersManage    = "okta.users.manage"
 	usersReadSelf  = "okta.users.read.self"
 	rolesRead      = "okta.roles.read"
 	schemasRead    = "okta.schemas.read"
@@ -61,6 +62,18 @@ var scopeRules = []scopeRule{
 	{"DELETE", "/api/v1/groups/{groupId}", []string{groupsManage}},
 	{"GET", "/api/v1/logs", []string{logsRead}},
 	{"GET", "/api/v1/users/{id}", []string{usersRead}},
+	// The users and app assignments of the round trip (users_api.go).
+	{"GET", "/api/v1/users", []string{usersRead}},
+	{"POST", "/api/v1/users", []string{usersManage}},
+	{"POST", "/api/v1/users/{id}", []string{usersManage}},
+	{"PUT", "/api/v1/users/{id}", []string{usersManage}},
+	{"DELETE", "/api/v1/users/{id}", []string{usersManage}},
+	{"POST", "/api/v1/users/{id}/lifecycle/activate", []string{usersManage}},
+	{"POST", "/api/v1/users/{id}/lifecycle/deactivate", []string{usersManage}},
+	{"GET", "/api/v1/apps/{appId}/users", []string{appsRead}},
+	{"POST", "/api/v1/apps/{appId}/users", []string{appsManage}},
+	{"GET", "/api/v1/apps/{appId}/users/{userId}", []string{appsRead}},
+	{"DELETE", "/api/v1/apps/{appId}/users/{userId}", []string{appsManage}},
 	{"GET", "/api/v1/users/{userId}/roles", []string{rolesRead}},
 	{"GET", "/api/v1/mappings", []string{mappingsRead}},
 	{"GET", "/api/v1/mappings/{mappingId}", []string{mappingsRead}},
@@ -72,7 +85,7 @@ var scopeRules = []scopeRule{
 // knownScopes are the scopes a token request may name: the rules' and the other
 // okta.* scopes of the resources the simulator holds. Others are invalid_scope.
 var knownScopes = func() map[string]bool {
-	m := map[string]bool{usersReadSelf: true, "okta.users.manage": true, "okta.roles.manage": true, "okta.apps.manage": true}
+	m := map[string]bool{usersReadSelf: true, "okta.roles.manage": true, "okta.apps.manage": true}
 	for _, r := range scopeRules {
 		for _, s := range r.scopes {
 			m[s] = true

@@ -38,6 +38,9 @@ type Options struct {
 	// /oauth2/v1/token (see oauth.go); AccessTokenLifetime is their tokens' (0 → an hour).
 	ServiceApps         []ServiceApp
 	AccessTokenLifetime time.Duration
+	// ProvisioningDelay is how long after an assignment, a profile change or an
+	// unassignment the org pushes it to the app's SCIM server (provisioner.go); 0 → 200ms.
+	ProvisioningDelay time.Duration
 	// GroupPushAPI says whether the org has the Group Push Mappings API; nil → yes.
 	// Set it to new(false) to model an org without it (see grouppush.go).
 	GroupPushAPI *bool
@@ -61,6 +64,7 @@ type Org struct {
 	appGroups map[string][]assignment
 	groups    []map[string]any
 	prov      map[string]*provisioning
+	people    peopleState // Okta users and app assignments (users_api.go, provisioner.go)
 	logs      []map[string]any
 	requests  []Request
 	buckets   map[string]*bucket

@@ -20,11 +20,7 @@ func (o *Org) adminOf(r *http.Request) string {
 	return readOnlyAdminID
 }
 
-func (o *Org) routeUsers(w http.ResponseWriter, r *http.Request, rest []string) {
-	if r.Method != http.MethodGet {
-		methodNotAllowed(w)
-		return
-	}
+func (o *Org) routeUsers(w http.ResponseWriter, r *http.Request, rest []string, body []byte) {
 	id := ""
 	if len(rest) > 0 {
 		id = rest[0]
@@ -35,6 +31,9 @@ func (o *Org) routeUsers(w http.ResponseWriter, r *http.Request, rest []string) 
 	name := map[string]string{superAdminID: "admin", readOnlyAdminID: "auditor"}[id]
 	switch {
 	case name == "":
+		o.routePeople(w, r, rest, body) // every other user (users_api.go)
+	case r.Method != http.MethodGet:
+		methodNotAllowed(w)
 		notFound(w, strings.Join(rest, "/")+" (User)")
 	case len(rest) == 1:
 		login := name + "@" + o.opts.Domain + ".example"
