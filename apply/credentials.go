@@ -66,16 +66,28 @@ func resolveCredentials(in config.Integration) (credentials, error) {
 	return c, nil
 }
 
-// SCIMTarget is the integration's SCIM server with the credentials Okta sends it,
-// resolved now; ok is false when the tool holds no credential Okta would send (a
-// custom app's OAuth 2: Okta gets its own tokens).
+// target is the request Okta's Test API Credentials sends for in (ok as for scim).
+func (c credentials) target(in config.Integration) (scim.Target, bool) {
+	creds, ok := c.scim()
+	return scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds}, ok
+}
+
+// NoProbe is why no Test API Credentials request can be sent when SCIMTarget says so.
+const NoProbe = "cannot send Okta's Test API Credentials request: with OAuth 2, Okta obtains its own tokens from the SCIM server's authorization server"
+
+// SCIMTarget is the Test API Credentials request Okta sends to the integration's SCIM
+// server — its URL and the Authorization header Okta builds from the file's auth —
+// with the secrets resolved now. apply's connection test, doctor, scim check and the
+// round trip all use it, so that they send what Okta sends. ok is false when the tool
+// holds no credential Okta would send (a custom app's OAuth 2: Okta gets its own
+// tokens; NoProbe says so).
 func SCIMTarget(in config.Integration) (t scim.Target, ok bool, err error) {
 	c, err := resolveCredentials(in)
 	if err != nil {
 		return scim.Target{}, false, fmt.Errorf("integration %s: %w", in.Name, err)
 	}
-	creds, ok := c.scim()
-	return scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds}, ok, nil
+	t, ok = c.target(in)
+	return t, ok, nil
 }
 
 // tokenAuth reports whether the connection uses a token the Provisioning Connection

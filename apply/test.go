@@ -25,10 +25,10 @@ type connectionTest struct {
 // the System Log check follows in finishTests.
 func (r *runner) test(ctx context.Context, ir *integrationRun) {
 	in := ir.in
-	creds, canProbe := ir.creds.scim()
+	target, canProbe := ir.creds.target(in)
 	t := &connectionTest{ir: ir, canProbe: canProbe, res: scim.Result{OK: true}}
 	if canProbe {
-		t.res = scim.Probe(ctx, r.opts.SCIMClient, scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds})
+		t.res = scim.Probe(ctx, r.opts.SCIMClient, target)
 	}
 	if w := scim.AddressWarning(in.SCIM.BaseURL); w != "" {
 		t.warnings = append(t.warnings, w)
@@ -95,7 +95,7 @@ func (r *runner) reportTest(t *connectionTest, failures []LogLine, logErr error)
 	case !t.canProbe:
 		// Not a pass: nothing here could send what Okta sends.
 		ev.Outcome = Skipped
-		ev.Detail = "cannot send Okta's Test API Credentials request: with OAuth 2, Okta obtains its own tokens from the SCIM server's authorization server"
+		ev.Detail = NoProbe
 		if checked {
 			ev.Detail += "; the System Log shows no provisioning failures on the app since " + r.start.Format(time.TimeOnly)
 		}

@@ -6,11 +6,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/doctor"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/scim"
 )
 
 type doctorOptions struct {
@@ -64,11 +64,15 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 		opts.Client, opts.OrgErr = okta.NewClient(ctx, f.clientSettings(settings))
 	}
 	for _, in := range selected {
-		t, err := scimTarget(in)
+		t, ok, err := apply.SCIMTarget(in)
 		if err != nil {
 			return exitcode.With(exitcode.Invalid, err)
 		}
-		opts.SCIM = append(opts.SCIM, doctor.Target{Integration: in.Name, Target: t})
+		dt := doctor.Target{Integration: in.Name, Target: t}
+		if !ok {
+			dt.NoProbe = apply.NoProbe
+		}
+		opts.SCIM = append(opts.SCIM, dt)
 	}
 	checks := doctor.Run(ctx, opts)
 	code := exitcode.OK
@@ -83,26 +87,6 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 		printDoctor(f.io.Out, checks, f.colors())
 	}
 	return silent(code)
-}
-
-// scimTarget is what the Test API Credentials request needs for an integration.
-func scimTarget(in config.Integration) (scim.Target, error) {
-	a := in.SCIM.Auth
-	creds := scim.Credentials{Method: scim.AuthMethod(a.Method), Username: a.Username}
-	for _, ref := range []struct {
-		ref *config.SecretRef
-		dst *string
-	}{{a.Token, &creds.Token}, {a.Password, &creds.Password}} {
-		if ref.ref == nil {
-			continue
-		}
-		s, err := ref.ref.Resolve()
-		if err != nil {
-			return scim.Target{}, fmt.Errorf("integration %s: %w", in.Name, err)
-		}
-		*ref.dst = s.Value()
-	}
-	return scim.Target{BaseURL: in.SCIM.BaseURL, Version: in.SCIM.Version, Credentials: creds}, nil
 }
 
 func counts(checks []doctor.Check) map[doctor.Status]int {

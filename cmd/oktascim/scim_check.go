@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/scim"
@@ -271,9 +272,12 @@ func (o *scimCheckOptions) fileTarget(cmd *cobra.Command, f *factory) (checkTarg
 		return checkTarget{}, err
 	}
 	in := selected[0]
-	st, err := scimTarget(in)
+	st, ok, err := apply.SCIMTarget(in)
 	if err != nil {
 		return checkTarget{}, exitcode.With(exitcode.Invalid, err)
+	}
+	if !ok {
+		return checkTarget{}, exitcode.With(exitcode.Invalid, fmt.Errorf("integration %s: %s", in.Name, apply.NoProbe))
 	}
 	t := checkTarget{baseURL: st.BaseURL, version: st.Version, secrets: []string{st.Credentials.Token, st.Credentials.Password}}
 	if o.version != "" {
