@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -86,14 +87,35 @@ func TestLoadFullFile(t *testing.T) {
 	}
 }
 
-func TestLooseSecretFileWarns(t *testing.T) {
+// TestSharedSecretFile: like ssh with a private key, a secret file group or others
+// can read is refused (nothing loads) unless the user allowed it explicitly; then it
+// is read, with a warning.
+func TestSharedSecretFile(t *testing.T) {
 	dir := copyValid(t, 0o644)
-	f, err := Load(filepath.Join(dir, "full.yaml"), LoadOptions{LookupEnv: testEnv})
+	_, err := Load(filepath.Join(dir, "full.yaml"), LoadOptions{LookupEnv: testEnv})
+	var problems Problems
+	if !errors.As(err, &problems) || len(problems) != 1 || !strings.Contains(problems[0].String(),
+		"full.yaml:38:27: integrations[1].scim.auth.password.file: "+dir+"/secrets/legacy.pw is accessible by group or others (mode 0644); a secret file must be the user's alone") {
+		t.Fatalf("Load = %v, want the shared secret file refused", err)
+	}
+	f, err := Load(filepath.Join(dir, "full.yaml"), LoadOptions{LookupEnv: testEnv, AllowSharedSecretFiles: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[1].String(), "integrations[1].scim.auth.password.file: "+dir+"/secrets/legacy.pw is readable by group or others (mode 0644); chmod 600 it") {
+	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[1].String(), "integrations[1].scim.auth.password.file: "+dir+"/secrets/legacy.pw is accessible by group or others (mode 0644); read anyway, as --allow-shared-secret-files asks") {
 		t.Errorf("warnings = %v", f.Warnings)
+	}
+	if pw, err := f.Integrations[1].SCIM.Auth.Password.Resolve(); err != nil || pw.Value() != "s3cret-basic-pw" {
+		t.Errorf("allowed secret = %v", err)
+	}
+	// The file may change between validation and use: the rule holds at use too.
+	if err := os.Chmod(filepath.Join(dir, "secrets", "legacy.pw"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	ref := *f.Integrations[1].SCIM.Auth.Password
+	ref.allowShared = false
+	if _, err := ref.Resolve(); err == nil || !strings.Contains(err.Error(), "mode 0640") {
+		t.Errorf("Resolve of a shared file = %v", err)
 	}
 }
 

@@ -17,6 +17,8 @@ type decoder struct {
 	stdinUse []Problem // where each { stdin: true } is, with its field
 	// scimSecretsUnused: the integrations' secret references need not resolve.
 	scimSecretsUnused bool
+	// allowShared accepts secret files others can read (LoadOptions).
+	allowShared bool
 
 	problems []Problem
 	warnings []Problem

@@ -393,7 +393,7 @@ func (d *decoder) secretRef(n *yaml.Node, path, suggestEnv string) *SecretRef {
 		d.errorf(n, path, "a secret reference has exactly one of env, file or stdin, e.g. { env: %s }", suggestEnv)
 		return nil
 	}
-	ref := &SecretRef{Field: path, Pos: d.pos(n), lookup: d.lookup, stdin: d.stdin}
+	ref := &SecretRef{Field: path, Pos: d.pos(n), lookup: d.lookup, stdin: d.stdin, allowShared: d.allowShared}
 	switch {
 	case f.get("env") != nil:
 		v := f.get("env")
@@ -452,23 +452,17 @@ func (d *decoder) checkSecretFile(n *yaml.Node, path, file string) {
 	case st.IsDir():
 		d.errorf(n, path, "%s is a directory; name the file that holds the secret", file)
 		return
-	case !st.Mode().IsRegular():
-		d.errorf(n, path, "%s is not a regular file", file)
-		return
-	case st.Size() > maxSecretSize:
-		d.errorf(n, path, "%s is larger than 64 KiB; is this the right file?", file)
-		return
 	}
-	v, err := readSecretFile(file)
+	v, err := readSecretFile(file, d.allowShared)
 	if err != nil {
-		d.errorf(n, path, "cannot read %s: %v", file, err)
+		d.errorf(n, path, "%s %v", file, err)
 		return
 	}
 	if strings.TrimSpace(v) == "" {
 		d.errorf(n, path, "%s is empty", file)
 		return
 	}
-	if st.Mode().Perm()&0o077 != 0 {
-		d.warnf(n, path, "%s is readable by group or others (mode %#o); chmod 600 it", file, st.Mode().Perm())
+	if p := sharedProblem(st); p != "" {
+		d.warnf(n, path, "%s %s; read anyway, as --allow-shared-secret-files asks", file, p)
 	}
 }

@@ -31,19 +31,24 @@ type LoadOptions struct {
 	// status, destroy, logs), so their references need not resolve: an unset variable or
 	// a missing file is not a problem there. Their shape is still checked.
 	SCIMSecretsUnused bool
+	// AllowSharedSecretFiles accepts { file: } secrets that group or others can
+	// access, or that another user owns: the user's explicit choice (a flag or the
+	// environment, never the file itself, which could otherwise send any file).
+	AllowSharedSecretFiles bool
 }
 
 // Load reads, validates and defaults the file at path. Invalid input, including a
 // file that cannot be read, returns Problems.
 func Load(path string, opts LoadOptions) (*File, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, Problems{{File: path, Message: "cannot read the file: " + cleanPathError(err).Error()}}
+	f, st, err := openRegular(path)
+	switch {
+	case st != nil && st.IsDir():
+		return nil, Problems{{File: path, Message: "is a directory, not an oktascim file"}}
+	case err != nil:
+		// A FIFO or a device would hang the run or never end.
+		return nil, Problems{{File: path, Message: "cannot read the file: " + err.Error()}}
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, Problems{{File: path, Message: "is a directory, not an oktascim file"}}
-	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, Problems{{File: path, Message: "cannot read the file: " + cleanPathError(err).Error()}}
@@ -64,7 +69,7 @@ func Parse(name string, data []byte, dir string, opts LoadOptions) (*File, error
 	if opts.Stdin == nil {
 		opts.Stdin = os.Stdin
 	}
-	d := &decoder{file: name, dir: dir, lookup: opts.LookupEnv, stdin: &stdinSource{r: opts.Stdin}, scimSecretsUnused: opts.SCIMSecretsUnused}
+	d := &decoder{file: name, dir: dir, lookup: opts.LookupEnv, stdin: &stdinSource{r: opts.Stdin}, scimSecretsUnused: opts.SCIMSecretsUnused, allowShared: opts.AllowSharedSecretFiles}
 	root := d.parse(data)
 	if root == nil {
 		return nil, Problems(d.problems)

@@ -68,6 +68,9 @@ type ResolveOptions struct {
 	OktaYAMLPath string // default ~/.okta/okta.yaml
 	ConfigPath   string // the tool's config file (profiles); default ToolConfigPath
 	Stdin        io.Reader
+	// AllowSharedSecretFiles reads secret files that group or others can access,
+	// or that another user owns (refused otherwise).
+	AllowSharedSecretFiles bool
 }
 
 // source is one place org settings may come from: get reads a plain setting, secret
@@ -133,7 +136,7 @@ func ResolveOrg(flags OrgFlags, file *File, opts ResolveOptions) (OrgSettings, [
 				return s, nil, err
 			}
 		}
-		org, w, err := LoadProfile(path, profile, LoadOptions{LookupEnv: lookup, Stdin: opts.Stdin})
+		org, w, err := LoadProfile(path, profile, LoadOptions{LookupEnv: lookup, Stdin: opts.Stdin, AllowSharedSecretFiles: opts.AllowSharedSecretFiles})
 		if err != nil {
 			return s, nil, err
 		}
@@ -145,14 +148,14 @@ func ResolveOrg(flags OrgFlags, file *File, opts ResolveOptions) (OrgSettings, [
 	if profileOrg != nil && explicit {
 		sources = append(sources, orgSource("profile "+profile, profileOrg))
 	}
-	sources = append(sources, envSource(lookup))
+	sources = append(sources, envSource(lookup, opts.AllowSharedSecretFiles))
 	if profileOrg != nil && !explicit {
 		sources = append(sources, orgSource("profile "+profile+" ("+ProfileEnv+")", profileOrg))
 	}
 	if fileOrg != nil {
 		sources = append(sources, orgSource(fileName, fileOrg))
 	}
-	sources = append(sources, oktaYAMLSource(yamlPath))
+	sources = append(sources, oktaYAMLSource(yamlPath, opts.AllowSharedSecretFiles))
 
 	s.Sources = map[string]string{}
 	pick := func(key string) (string, error) {
@@ -314,7 +317,7 @@ var envKeys = map[string]string{
 	"privateKeyId": "OKTA_CLIENT_PRIVATEKEYID", "token": "OKTA_CLIENT_TOKEN", "privateKey": "OKTA_CLIENT_PRIVATEKEY", "scopes": "OKTA_CLIENT_SCOPES",
 }
 
-func envSource(lookup func(string) (string, bool)) source {
+func envSource(lookup func(string) (string, bool), allowShared bool) source {
 	read := func(key string) (string, string, bool) {
 		v, ok := lookup(envKeys[key])
 		v = strings.TrimSpace(v)
@@ -331,7 +334,7 @@ func envSource(lookup func(string) (string, bool)) source {
 			case !ok:
 				return Secret{}, "", false, nil
 			case key == "privateKey":
-				sec, err := keyValue(v, from)
+				sec, err := keyValue(v, from, allowShared)
 				return sec, from, err == nil, err
 			}
 			return NewSecret(v), from, true, nil
@@ -352,7 +355,7 @@ func splitScopes(v string) []string {
 
 // keyValue reads a private key given as text: inline PEM or JWK, or else the path of
 // a file holding it (the SDK's WithPrivateKey takes either).
-func keyValue(v, from string) (Secret, error) {
+func keyValue(v, from string, allowShared bool) (Secret, error) {
 	t := strings.TrimSpace(v)
 	if strings.HasPrefix(t, "-----BEGIN") || strings.HasPrefix(t, "{") {
 		return NewSecret(t), nil
@@ -360,7 +363,7 @@ func keyValue(v, from string) (Secret, error) {
 	if strings.ContainsAny(t, "\n") || len(t) > 4096 {
 		return Secret{}, fmt.Errorf("the private key (from %s) is neither PEM, a JWK nor a file path", from)
 	}
-	b, err := readSecretFile(t)
+	b, err := readSecretFile(t, allowShared)
 	if err != nil {
 		return Secret{}, fmt.Errorf("the private key (from %s) is not PEM or a JWK, so it was read as a file path: %s: %v", from, t, err)
 	}
@@ -426,7 +429,7 @@ func orgSource(name string, o *Org) source {
 }
 
 // oktaYAMLSource reads ~/.okta/okta.yaml, only when a setting falls through to it.
-func oktaYAMLSource(path string) source {
+func oktaYAMLSource(path string, allowShared bool) source {
 	const name = "~/.okta/okta.yaml"
 	y := &lazyOktaYAML{path: path}
 	keys := map[string]string{"url": "okta.client.orgUrl", "mode": "okta.client.authorizationMode", "clientId": "okta.client.clientId",
@@ -442,7 +445,7 @@ func oktaYAMLSource(path string) source {
 			case err != nil || !ok:
 				return Secret{}, "", false, err
 			case key == "privateKey":
-				sec, err := keyValue(v, name)
+				sec, err := keyValue(v, name, allowShared)
 				return sec, name, err == nil, err
 			}
 			return NewSecret(v), name, true, nil

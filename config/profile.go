@@ -82,7 +82,7 @@ func LoadProfile(path, name string, opts LoadOptions) (*Org, []Problem, error) {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	d := &decoder{file: path, dir: dir, lookup: opts.LookupEnv, stdin: &stdinSource{r: opts.Stdin}}
+	d := &decoder{file: path, dir: dir, lookup: opts.LookupEnv, stdin: &stdinSource{r: opts.Stdin}, allowShared: opts.AllowSharedSecretFiles}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err == nil && len(doc.Content) == 0 {
 		return nil, nil, Problems{{File: path, Line: 1, Column: 1, Message: "the config file is empty; it needs profiles: { NAME: { url: …, token: { env: NAME } } }"}}

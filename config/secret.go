@@ -33,8 +33,9 @@ type SecretRef struct {
 	Field string // the field it was written in, for messages
 	Pos   Position
 
-	lookup func(string) (string, bool)
-	stdin  *stdinSource
+	lookup      func(string) (string, bool)
+	stdin       *stdinSource
+	allowShared bool // a file group or others can read was allowed explicitly
 }
 
 // Describe names the source without the value: "env NAME", "file PATH", "stdin".
@@ -81,7 +82,7 @@ func (r *SecretRef) read() (string, error) {
 		}
 		return v, nil
 	case r.File != "":
-		return readSecretFile(r.File)
+		return readSecretFile(r.File, r.allowShared)
 	case r.Stdin:
 		if r.stdin == nil {
 			return "", errors.New("no standard input available")
@@ -91,12 +92,67 @@ func (r *SecretRef) read() (string, error) {
 	return "", errors.New("no source (env, file or stdin)")
 }
 
-func readSecretFile(path string) (string, error) {
-	f, err := os.Open(path)
+// AllowSharedSecretsEnv, set to 1 or true, is the same as --allow-shared-secret-files.
+const AllowSharedSecretsEnv = "OKTASCIM_ALLOW_SHARED_SECRET_FILES"
+
+// allowSharedHint is how a refused secret file can be allowed, named in the refusal.
+const allowSharedHint = "--allow-shared-secret-files (or " + AllowSharedSecretsEnv + "=1)"
+
+// openRegular opens path for reading and refuses what is not a regular file: a FIFO
+// or a device would block or never end. The open itself does not block on a FIFO.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
+	f, err := openNonBlocking(path)
 	if err != nil {
-		return "", cleanPathError(err)
+		return nil, nil, cleanPathError(err)
+	}
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		f.Close()
+		return nil, nil, cleanPathError(err)
+	case st.IsDir():
+		f.Close()
+		return nil, st, errors.New("is a directory")
+	case !st.Mode().IsRegular():
+		f.Close()
+		return nil, st, fmt.Errorf("is not a regular file (%s)", fileKind(st.Mode()))
+	}
+	return f, st, nil
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
+}
+
+// sharedProblem says why a secret file may be read by someone other than the user,
+// or "". Like ssh with a private key, the tool refuses such a file: a config that
+// names ../../etc/passwd as a password would otherwise send it to the config's URL.
+func sharedProblem(st os.FileInfo) string {
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Sprintf("is accessible by group or others (mode %#o)", perm)
+	}
+	return ownerProblem(st)
+}
+
+// readSecretFile reads a secret file: a regular file, at most 64 KiB, that only the
+// user can read (unless allowShared, the user's explicit choice).
+func readSecretFile(path string, allowShared bool) (string, error) {
+	f, st, err := openRegular(path)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
+	if p := sharedProblem(st); p != "" && !allowShared {
+		return "", fmt.Errorf("%s; a secret file must be the user's alone, like an ssh private key: chmod 600 (and chown) it, or pass %s", p, allowSharedHint)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretSize+1))
 	if err != nil {
 		return "", cleanPathError(err)
@@ -137,4 +193,35 @@ func (s *stdinSource) read() (string, error) {
 		}
 	})
 	return s.v, s.err
+}
+
+// SecretRefs are the integration's secret references (token, password, OAuth 2 client
+// secret), each knowing the field it is written in and its source.
+func (in Integration) SecretRefs() []*SecretRef {
+	var out []*SecretRef
+	a := in.SCIM.Auth
+	for _, r := range []*SecretRef{a.Token, a.Password} {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	if a.OAuth2 != nil && a.OAuth2.ClientSecret != nil {
+		out = append(out, a.OAuth2.ClientSecret)
+	}
+	return out
+}
+
+// SecretRefs are the org block's secret references (token, service app key).
+func (o *Org) SecretRefs() []*SecretRef {
+	if o == nil {
+		return nil
+	}
+	var out []*SecretRef
+	if o.Token != nil {
+		out = append(out, o.Token)
+	}
+	if o.Auth != nil && o.Auth.PrivateKey != nil {
+		out = append(out, o.Auth.PrivateKey)
+	}
+	return out
 }

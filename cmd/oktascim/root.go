@@ -50,6 +50,7 @@ type factory struct {
 	noColor     bool
 	parallelism int
 	rateShare   float64
+	allowShared bool // --allow-shared-secret-files
 	timeout     time.Duration
 }
 
@@ -201,6 +202,7 @@ verifies it once done.`,
 	pf.BoolVar(&f.noColor, "no-color", false, "no colour in text output (also: NO_COLOR set; colour is only ever used on a terminal)")
 	pf.IntVar(&f.parallelism, "parallelism", apply.DefaultParallelism, "integrations worked on at once (each one's steps stay in order)")
 	pf.DurationVar(&f.timeout, "request-timeout", 30*time.Second, "how long one Okta request may take before it is abandoned (and, when safe, retried)")
+	pf.BoolVar(&f.allowShared, "allow-shared-secret-files", false, "read secret files (and key files) that group or others can access or another user owns; refused otherwise, as ssh refuses such a private key (also: "+config.AllowSharedSecretsEnv+"=1)")
 	pf.Float64Var(&f.rateShare, "rate-share", okta.DefaultRateShare, "share of each Okta rate-limit window the tool may use; the rest is left to other clients of the org")
 	root.AddCommand(newInitCmd(f), newValidateCmd(f), newPlanCmd(f), newApplyCmd(f), newStatusCmd(f), newDestroyCmd(f), newImportCmd(f), newLogsCmd(f), newDoctorCmd(f), newTestCmd(f), newSimCmd(f), newSCIMCmd(f), newConfigCmd(f), newWhoamiCmd(f), newVersionCmd(f))
 	f.outputFlag = pf.Lookup("output")

@@ -59,7 +59,7 @@ func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool), us
 		return nil, nil, exitcode.With(exitcode.Invalid, errors.New("no oktascim.yaml (or oktascim.yml) in this directory: write one with 'oktascim init', or name the file with -f"))
 	}
 	o.path = path
-	file, err := config.Load(o.path, config.LoadOptions{LookupEnv: lookup, Stdin: f.io.In, SCIMSecretsUnused: use == scimSecretsUnused})
+	file, err := config.Load(o.path, config.LoadOptions{LookupEnv: lookup, Stdin: f.io.In, SCIMSecretsUnused: use == scimSecretsUnused, AllowSharedSecretFiles: f.allowSharedSecrets()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,14 +85,18 @@ func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool), us
 	return file, selected, nil
 }
 
+// allowSharedSecrets: --allow-shared-secret-files, or its environment variable. Never
+// the file itself: a file that could allow itself could send any readable file.
+func (f *factory) allowSharedSecrets() bool {
+	v, _ := f.lookupEnv(config.AllowSharedSecretsEnv)
+	return f.allowShared || v == "1" || strings.EqualFold(v, "true")
+}
+
 // maskSecrets resolves every secret the integrations reference and registers it for
 // masking. SCIM secrets stay visible only with --show-secrets, where the user asked.
 func (f *factory) maskSecrets(ins []config.Integration) error {
 	for _, in := range ins {
-		for _, ref := range []*config.SecretRef{in.SCIM.Auth.Token, in.SCIM.Auth.Password} {
-			if ref == nil {
-				continue
-			}
+		for _, ref := range in.SecretRefs() {
 			s, err := ref.Resolve()
 			if err != nil {
 				return exitcode.With(exitcode.Invalid, fmt.Errorf("integration %s: %w", in.Name, err))
@@ -130,7 +134,7 @@ func (f *factory) resolveOrg(file *config.File, lookup func(string) (string, boo
 		// With --sim the simulator's org and token win over any profile or env.
 		flags.Token, flags.TokenFrom = f.simToken, "--sim"
 	}
-	settings, warnings, err := config.ResolveOrg(flags, file, config.ResolveOptions{LookupEnv: lookup, Stdin: f.io.In})
+	settings, warnings, err := config.ResolveOrg(flags, file, config.ResolveOptions{LookupEnv: lookup, Stdin: f.io.In, AllowSharedSecretFiles: f.allowSharedSecrets()})
 	for _, w := range warnings {
 		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
 	}

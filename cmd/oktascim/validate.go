@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/plan"
 )
@@ -27,27 +28,47 @@ func newValidateCmd(f *factory) *cobra.Command {
 			if err := f.maskSecrets(selected); err != nil {
 				return err
 			}
+			type source struct {
+				Field  string `json:"field"`
+				Source string `json:"source"` // env NAME, file PATH or stdin; never the value
+			}
 			type item struct {
-				Name       string `json:"name"`
-				App        string `json:"app"`
-				SignOnMode string `json:"signOnMode"`
-				BaseURL    string `json:"baseUrl"`
+				Name       string   `json:"name"`
+				App        string   `json:"app"`
+				SignOnMode string   `json:"signOnMode"`
+				BaseURL    string   `json:"baseUrl"`
+				Secrets    []source `json:"secrets"`
+			}
+			sources := func(refs []*config.SecretRef) []source {
+				out := []source{}
+				for _, r := range refs {
+					out = append(out, source{r.Field, r.Describe()})
+				}
+				return out
 			}
 			items := make([]item, len(selected))
 			for i, in := range selected {
 				want := plan.DesiredApp(in)
-				items[i] = item{in.Name, appKindName(want.Name), want.SignOnMode, in.SCIM.BaseURL}
+				items[i] = item{in.Name, appKindName(want.Name), want.SignOnMode, in.SCIM.BaseURL, sources(in.SecretRefs())}
 			}
+			orgSecrets := sources(file.Org.SecretRefs())
 			if f.structured() {
 				return writeDoc(f.io.Out, f.output, "validate", exitcode.OK, struct {
-					File         string `json:"file"`
-					Valid        bool   `json:"valid"`
-					Integrations []item `json:"integrations"`
-					Warnings     int    `json:"warnings"`
-				}{file.Path, true, items, len(file.Warnings)})
+					File         string   `json:"file"`
+					Valid        bool     `json:"valid"`
+					Integrations []item   `json:"integrations"`
+					OrgSecrets   []source `json:"orgSecrets"`
+					Warnings     int      `json:"warnings"`
+				}{file.Path, true, items, orgSecrets, len(file.Warnings)})
 			}
 			for _, it := range items {
 				fmt.Fprintf(f.io.Out, "%s: %s app, %s sign-on, SCIM at %s\n", it.Name, it.App, it.SignOnMode, it.BaseURL)
+				for _, s := range it.Secrets {
+					fmt.Fprintf(f.io.Out, "  secret %s from %s\n", s.Field, s.Source)
+				}
+			}
+			for _, s := range orgSecrets {
+				fmt.Fprintf(f.io.Out, "org secret %s from %s\n", s.Field, s.Source)
 			}
 			fmt.Fprintf(f.io.Out, "%s is valid: %d integration(s)\n", file.Path, len(selected))
 			return nil
