@@ -36,7 +36,7 @@ type Console struct {
 	csrf string
 
 	mu    sync.Mutex
-	flash map[string]string // app id → the notice the next page view shows once
+	flash map[string]flash // app id → the notice the next page view shows once
 }
 
 // NewConsole makes the console of o.
@@ -45,7 +45,7 @@ func NewConsole(o *Org) *Console {
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
 	}
-	return &Console{org: o, csrf: hex.EncodeToString(b), flash: map[string]string{}}
+	return &Console{org: o, csrf: hex.EncodeToString(b), flash: map[string]flash{}}
 }
 
 // WithConsole serves the console at / and /admin/… and the org everywhere else.
@@ -191,7 +191,11 @@ type appPage struct {
 	Form          provisioningForm
 	DefaultTab    string // the tab shown when the URL names none
 	Notice, Error string
+	From          string // what the notice or error answers: "test", "save" or "general"
 }
+
+// flash is a notice kept for the page a redirect leads to.
+type flash struct{ notice, from string }
 
 // Offers says whether the form offers an authentication mode.
 func (p appPage) Offers(mode string) bool { return hasOption(p.AuthOptions, mode) }
@@ -233,7 +237,7 @@ func (c *Console) serveApp(w http.ResponseWriter, r *http.Request, appName, appI
 	switch {
 	case r.Method == http.MethodGet && action == "":
 		c.mu.Lock()
-		page.Notice = c.flash[appID]
+		page.Notice, page.From = c.flash[appID].notice, c.flash[appID].from
 		delete(c.flash, appID)
 		c.mu.Unlock()
 		c.render(w, http.StatusOK, "app", page)
@@ -279,6 +283,7 @@ func hasOption(opts []authOption, v string) bool {
 // saveGeneral is the General tab's App Settings → Provisioning → Save of a custom app.
 func (c *Console) saveGeneral(w http.ResponseWriter, r *http.Request, page appPage) {
 	a := page.App
+	page.From = "general"
 	switch want := r.PostForm.Get("provisioning"); {
 	case !a.Custom:
 		page.Error = "this app's General tab has no Provisioning setting: " + a.Template + " is provisioned from its Provisioning tab"
@@ -305,7 +310,7 @@ func (c *Console) saveGeneral(w http.ResponseWriter, r *http.Request, page appPa
 // a successful Save redirects to the tab, so reloading does not post again.
 func (c *Console) postProvisioning(w http.ResponseWriter, r *http.Request, page appPage) {
 	a, f := page.App, formFromPost(r.PostForm)
-	page.Form, page.DefaultTab = f, "provisioning"
+	page.Form, page.DefaultTab, page.From = f, "provisioning", r.PostForm.Get("action")
 	if a.Custom && !a.SCIMOn {
 		page.Error = "set Provisioning to SCIM on the General tab first"
 		c.render(w, http.StatusUnprocessableEntity, "app", page)
@@ -399,7 +404,11 @@ func scimSettings(f provisioningForm) SCIMSettings {
 
 func (c *Console) redirect(w http.ResponseWriter, r *http.Request, a consoleApp, tab, notice string) {
 	c.mu.Lock()
-	c.flash[a.ID] = notice
+	from := "save"
+	if tab == "general" {
+		from = "general"
+	}
+	c.flash[a.ID] = flash{notice, from}
 	c.mu.Unlock()
 	http.Redirect(w, r, a.Link+"#tab-"+tab, http.StatusSeeOther)
 }
