@@ -25,7 +25,7 @@ func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 			r.fail(ir, StepApp, err, "")
 			return false
 		}
-		ir.app = created
+		ir.app, ir.created = created, true
 		got, ok := r.verifyApp(ctx, ir, want)
 		if !ok {
 			return false

@@ -71,7 +71,7 @@ func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
 		r.skip(ir, StepPush, "provisioning is not on yet; groups are pushed once it is")
 		return
 	}
-	if !ir.app.HasFeature("GROUP_PUSH") {
+	if !ir.pushTab && !ir.app.HasFeature("GROUP_PUSH") {
 		r.skip(ir, StepPush, "Push Groups is not on for the app yet (see the actions step)")
 		return
 	}

@@ -81,7 +81,8 @@ func (s *Session) Import(ctx context.Context, sel ImportSelector) ([]Imported, e
 
 func (r *runner) importApp(ctx context.Context, a okta.App, used map[string]bool) (Imported, error) {
 	c := r.opts.Client
-	in := config.Integration{Label: a.Label, Visibility: config.Visibility{HideWeb: a.HideWeb, HideMobile: a.HideMobile, AutoLogin: a.AutoSubmitToolbar}}
+	// Import writes what the org holds explicitly, so that plan right after is clean.
+	in := config.Integration{Label: a.Label, Visibility: config.Visibility{HideWeb: config.Bool(a.HideWeb), HideMobile: config.Bool(a.HideMobile), AutoLogin: config.Bool(a.AutoSubmitToolbar)}}
 	im := Imported{AppID: a.ID}
 	name, stamped := okta.StampedName(a.AdminNote)
 	if !stamped {
@@ -125,13 +126,13 @@ func (r *runner) importApp(ctx context.Context, a okta.App, used map[string]bool
 	switch {
 	case errors.Is(err, okta.ErrProvisioningOff):
 		in.Provisioning = config.Provisioning{CreateUsers: true, UpdateUsers: true, DeactivateUsers: true}
-		im.Notes = append(im.Notes, "provisioning is off in the org: the actions below are the defaults, and apply will print the manual step to turn it on")
+		im.Notes = append(im.Notes, "provisioning is off in the org: the actions cannot be read; the three below are the defaults, the others are left out (not managed), and apply will print the manual step to turn it on")
 	case err != nil:
 		return im, err
 	default:
 		up, _ := okta.UserProvisioningOf(features)
-		in.Provisioning = config.Provisioning{CreateUsers: up.Create, UpdateUsers: up.UpdateProfile, DeactivateUsers: up.Deactivate, SyncPassword: up.SyncPassword,
-			PushGroups: a.HasFeature("GROUP_PUSH"), ImportUsers: a.HasFeature("IMPORT_NEW_USERS")}
+		in.Provisioning = config.Provisioning{CreateUsers: up.Create, UpdateUsers: up.UpdateProfile, DeactivateUsers: up.Deactivate, SyncPassword: config.Bool(up.SyncPassword),
+			PushGroups: config.Bool(a.HasFeature("GROUP_PUSH")), ImportUsers: config.Bool(a.HasFeature("IMPORT_NEW_USERS"))}
 		conn, err := c.GetConnection(ctx, a.ID)
 		if err != nil {
 			return im, err
@@ -170,7 +171,7 @@ func (r *runner) importApp(ctx context.Context, a okta.App, used map[string]bool
 func (r *runner) stamp(ctx context.Context, a okta.App, name string) error {
 	c := r.opts.Client
 	spec := okta.AppSpec{Name: a.Name, Label: a.Label, SignOnMode: a.SignOnMode, AppSettings: map[string]any{},
-		AdminNote: okta.WithStamp(a.AdminNote, name), HideWeb: a.HideWeb, HideMobile: a.HideMobile, AutoSubmitToolbar: a.AutoSubmitToolbar}
+		AdminNote: okta.WithStamp(a.AdminNote, name), HideWeb: config.Bool(a.HideWeb), HideMobile: config.Bool(a.HideMobile), AutoSubmitToolbar: config.Bool(a.AutoSubmitToolbar)}
 	if _, err := c.UpdateApp(ctx, a, spec); err != nil {
 		return err
 	}

@@ -82,6 +82,7 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 		return obs, nil
 	}
 	id := obs.Match.App.ID
+	obs.Evidence.Features = obs.Match.App.Features
 	features, err := r.opts.Client.Features(ctx, id)
 	switch {
 	case errors.Is(err, okta.ErrProvisioningOff):
@@ -90,12 +91,16 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 	default:
 		obs.ProvisioningOn = true
 		obs.UserProvisioning, _ = okta.UserProvisioningOf(features)
+		obs.Evidence.Inbound = features["INBOUND_PROVISIONING"] != nil
 		if obs.Connection, err = r.opts.Client.GetConnection(ctx, id); err != nil {
 			return obs, err
 		}
 	}
-	if err := r.observeMappings(ctx, in, id, &obs); err != nil {
-		return obs, err
+	if obs.ProvisioningOn {
+		// Before provisioning is on, the app's schema and mappings are not written.
+		if err := r.observeMappings(ctx, in, id, &obs); err != nil {
+			return obs, err
+		}
 	}
 	if err := r.observePush(ctx, in, id, &obs); err != nil {
 		return obs, err
@@ -188,26 +193,58 @@ func (r *runner) observeMappings(ctx context.Context, in config.Integration, app
 // observePush resolves the groups to push and reads the app's push mappings once
 // provisioning is on (Okta refuses them before).
 func (r *runner) observePush(ctx context.Context, in config.Integration, appID string, obs *plan.Observed) error {
+	pushOn := config.On(in.Provisioning.PushGroups)
+	if len(in.PushGroups) > 0 {
+		wants, err := r.pushWants(ctx, in.PushGroups)
+		if err != nil {
+			return err
+		}
+		obs.PushWants = wants
+	}
+	// The Push Groups tab is read when the file pushes groups, or declares Push
+	// Groups on and the features list does not show it (the tab may, instead).
+	if !obs.ProvisioningOn || (len(in.PushGroups) == 0 && (!pushOn || in.Kind == config.KindCustom || obs.Evidence.PushGroups())) {
+		return nil
+	}
+	pushes, tab, err := r.pushTab(ctx, appID)
+	switch {
+	case err != nil:
+		return err
+	case tab == tabMissingAPI:
+		obs.PushAPIMissing = len(in.PushGroups) > 0
+		return nil
+	case tab == tabOff:
+		return nil
+	}
+	obs.Evidence.PushTab = true
 	if len(in.PushGroups) == 0 {
 		return nil
 	}
-	wants, err := r.pushWants(ctx, in.PushGroups)
-	if err != nil {
-		return err
-	}
-	obs.PushWants = wants
-	if !obs.ProvisioningOn || !obs.Match.App.HasFeature("GROUP_PUSH") {
-		return nil
-	}
-	pushes, err := r.opts.Client.GroupPushes(ctx, appID)
-	if okta.IsFeatureOff(err) {
-		obs.PushAPIMissing = true
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	obs.Pushes, obs.PushRead = pushes, true
-	obs.PushNames = r.pushNames(ctx, wants, pushes)
+	obs.PushNames = r.pushNames(ctx, obs.PushWants, pushes)
 	return nil
+}
+
+// pushTabState is what the Group Push Mappings API says about an app's Push Groups tab.
+type pushTabState int
+
+const (
+	tabOn         pushTabState = iota // the mappings are served: the tab is there
+	tabOff                            // refused for this app (Push Groups not on)
+	tabMissingAPI                     // the org has no Group Push Mappings API
+)
+
+// pushTab reads the app's group push mappings and says whether the tab is there.
+func (r *runner) pushTab(ctx context.Context, appID string) ([]okta.GroupPush, pushTabState, error) {
+	pushes, err := r.opts.Client.GroupPushes(ctx, appID)
+	var ae *okta.APIError
+	switch {
+	case err == nil:
+		return pushes, tabOn, nil
+	case okta.IsFeatureOff(err):
+		return nil, tabMissingAPI, nil
+	case errors.As(err, &ae) && ae.Status == 400:
+		return nil, tabOff, nil
+	}
+	return nil, tabOff, err
 }

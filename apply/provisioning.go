@@ -14,18 +14,22 @@ import (
 // a guided manual step, verified either way.
 func (r *runner) ensureProvisioning(ctx context.Context, ir *integrationRun) {
 	c := r.opts.Client
-	_, err := c.Features(ctx, ir.app.ID)
-	on := err == nil
-	if err != nil && !errors.Is(err, okta.ErrProvisioningOff) {
-		r.fail(ir, StepProvisioning, err, "")
-		return
-	}
-	conn, err := c.GetConnection(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepProvisioning, err, "")
-		return
+	on := false
+	if !ir.created {
+		// An app created a moment ago has no provisioning: no read to be refused.
+		_, err := c.Features(ctx, ir.app.ID)
+		on = err == nil
+		if err != nil && !errors.Is(err, okta.ErrProvisioningOff) {
+			r.fail(ir, StepProvisioning, err, "")
+			return
+		}
 	}
 	if on {
+		conn, err := c.GetConnection(ctx, ir.app.ID)
+		if err != nil {
+			r.fail(ir, StepProvisioning, err, "")
+			return
+		}
 		ir.provisioningOn = true
 		if conn.Supported() && conn.Status == "ENABLED" && conn.BaseURL != ir.in.SCIM.BaseURL && ir.creds.tokenAuth() {
 			r.setConnection(ctx, ir, fmt.Sprintf("base URL %s → %s", conn.BaseURL, ir.in.SCIM.BaseURL))
@@ -156,8 +160,8 @@ func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
 		{Name: "Enable API integration", Value: "checked"},
 		{Name: "Base URL (SCIM connector base URL)", Value: in.SCIM.BaseURL},
 	}
-	if in.SCIM.UserIDField != "" {
-		fields = append(fields, ManualField{Name: "Unique identifier field for users", Value: in.SCIM.UserIDField})
+	if in.SCIM.UserIDField != "" && in.SCIM.UserIDField != "userName" {
+		fields = append(fields, ManualField{Name: "Unique identifier field for users (if the page offers it; not confirmed for a template app)", Value: in.SCIM.UserIDField})
 	}
 	switch ir.creds.Method {
 	case "basic":
@@ -168,11 +172,18 @@ func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
 	default:
 		fields = append(fields, ManualField{Name: "OAuth Bearer Token", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
 	}
-	fields = append(fields,
-		ManualField{Name: "Push New Users", Value: checked(p.CreateUsers)},
-		ManualField{Name: "Push Profile Updates", Value: checked(p.UpdateUsers)},
-		ManualField{Name: "Push Groups", Value: checked(p.PushGroups)},
-		ManualField{Name: "Import New Users and Profile Updates", Value: checked(p.ImportUsers)})
+	// The To App actions are set through the API once provisioning is on; Push Groups
+	// and Import only where the file declares them, and only if the page has them.
+	unconfirmed := ""
+	for _, o := range []struct {
+		name string
+		v    *bool
+	}{{"Push Groups", p.PushGroups}, {"Import New Users and Profile Updates", p.ImportUsers}} {
+		if o.v != nil {
+			fields = append(fields, ManualField{Name: o.name + " (if the page offers it)", Value: checked(*o.v)})
+			unconfirmed = " Okta's documentation does not confirm that a SCIM template app's Integration page has Push Groups or Import checkboxes: set them if it does; if not, the template decides, and apply accepts the app's features list, the To Okta page or the Push Groups tab as showing it."
+		}
+	}
 	return ManualStep{
 		Integration: in.Name, AppID: ir.app.ID, Values: vals,
 		Title: fmt.Sprintf("Enable provisioning for %q", ir.app.Label),
@@ -181,7 +192,7 @@ func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
 			"Open the link (Applications > " + ir.app.Label + " > Provisioning) and click Configure API Integration",
 			"Enter the values below",
 			"Click Test API Credentials: it must succeed",
-			"Click Save",
+			"Click Save (the To App actions are then set by apply through Okta's API)." + unconfirmed,
 		},
 		Fields: fields,
 		Verify: "oktascim checks that Okta serves the app's provisioning features, then runs the connection test and reads the System Log",
@@ -212,11 +223,16 @@ func (r *runner) customProvisioningStep(ir *integrationRun) ManualStep {
 	fields := []ManualField{
 		{Name: "SCIM connector base URL", Value: in.SCIM.BaseURL},
 		{Name: "Unique identifier field for users", Value: in.SCIM.UserIDField},
-		{Name: "Supported provisioning actions: Import New Users and Profile Updates", Value: checked(p.ImportUsers)},
-		{Name: "Supported provisioning actions: Push New Users", Value: checked(p.CreateUsers)},
-		{Name: "Supported provisioning actions: Push Profile Updates", Value: checked(p.UpdateUsers)},
-		{Name: "Supported provisioning actions: Push Groups", Value: checked(p.PushGroups)},
-		{Name: "Supported provisioning actions: Import Groups", Value: checked(p.ImportGroups)},
+	}
+	// Only the actions the file manages; the others stay as the wizard shows them.
+	for _, o := range []struct {
+		name string
+		v    *bool
+	}{{"Import New Users and Profile Updates", p.ImportUsers}, {"Push New Users", &p.CreateUsers}, {"Push Profile Updates", &p.UpdateUsers},
+		{"Push Groups", p.PushGroups}, {"Import Groups", p.ImportGroups}} {
+		if o.v != nil {
+			fields = append(fields, ManualField{Name: "Supported provisioning actions: " + o.name, Value: checked(*o.v)})
+		}
 	}
 	test := "Click Test Connector Configuration: it must succeed for the actions checked"
 	switch ir.creds.Method {

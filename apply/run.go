@@ -36,8 +36,11 @@ type integrationRun struct {
 	app   okta.App
 	creds credentials
 	code  int // worst exit code so far
-	// provisioningOn is known after the provisioning step.
-	provisioningOn bool
+	// provisioningOn is known after the provisioning step; pushTab (Push Groups shows
+	// as on) after the actions step.
+	provisioningOn, pushTab bool
+	// created: the app was created in this run (so provisioning is off: no read).
+	created bool
 }
 
 // Session is one command's work against the org. Reads are cached for its length,

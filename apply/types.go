@@ -89,11 +89,13 @@ type ProvisioningValues struct {
 	BaseURL, AuthMode, Username, UserIDField string
 	Token, Password                          config.Secret
 	PushNewUsers, PushProfileUpdates         bool
-	PushGroups, ImportUsers                  bool
+	// PushGroups, ImportUsers, ImportGroups: nil when the file does not declare them —
+	// the step does not mention them and the admin leaves the form as Okta shows it.
+	PushGroups, ImportUsers *bool
 	// Custom apps (App Integration Wizard): SCIM is switched on first (General tab),
 	// Import Groups is an action, and OAuth 2 takes the authorization server's values.
 	Custom                                     bool
-	ImportGroups                               bool
+	ImportGroups                               *bool
 	TokenEndpoint, AuthorizeEndpoint, ClientID string
 	ClientSecret                               config.Secret
 }

@@ -52,8 +52,8 @@ func TestLoadFullFile(t *testing.T) {
 		Name: "acme", Kind: KindTemplate, Label: "Acme (SCIM)",
 		SCIM:         SCIM{Version: "2.0", BaseURL: "https://scim.acme.example/scim/v2", Auth: Auth{Method: "header"}, AppName: "scim2headerauth", UserIDField: "email"},
 		SignOn:       SignOn{Mode: "saml", SAML: &SAML{ACSURL: "https://acme.example/saml/acs", Audience: "https://acme.example"}},
-		Visibility:   Visibility{HideWeb: true, AutoLogin: true},
-		Provisioning: Provisioning{CreateUsers: true, DeactivateUsers: true, SyncPassword: true, PushGroups: true, ImportUsers: true},
+		Visibility:   Visibility{HideWeb: Bool(true), HideMobile: Bool(false), AutoLogin: Bool(true)},
+		Provisioning: Provisioning{CreateUsers: true, DeactivateUsers: true, SyncPassword: Bool(true), PushGroups: Bool(true), ImportUsers: Bool(true)},
 		Groups:       []string{"Engineering", "Sales Team"},
 		Pos:          Position{path, 6, 5},
 	}
@@ -68,14 +68,15 @@ func TestLoadFullFile(t *testing.T) {
 	if legacy.SignOn.SWA == nil || legacy.SignOn.SWA.LoginURL != "https://legacy.example/login?next=${HOME}" {
 		t.Errorf("$${ escape: %+v", legacy.SignOn.SWA)
 	}
-	if p := legacy.Provisioning; !p.CreateUsers || !p.UpdateUsers || !p.DeactivateUsers || p.SyncPassword || p.PushGroups || p.ImportUsers {
+	if p := legacy.Provisioning; !p.CreateUsers || !p.UpdateUsers || !p.DeactivateUsers || p.SyncPassword != nil || p.PushGroups != nil || p.ImportUsers != nil ||
+		!reflect.DeepEqual(p.Defaulted, DefaultActions()) || legacy.Visibility != (Visibility{}) {
 		t.Errorf("provisioning defaults = %+v", p)
 	}
-	if len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0].String(), "full.yaml:34:16: integrations[1].scim.baseUrl: http:// without TLS is accepted only because 127.0.0.1 is a loopback address") {
+	if len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0].String(), "full.yaml:36:16: integrations[1].scim.baseUrl: http:// without TLS is accepted only because 127.0.0.1 is a loopback address") {
 		t.Errorf("warnings = %v", f.Warnings)
 	}
-	if got := DefaultAppName(legacy.SCIM.Version, legacy.SCIM.Auth.Method); got != "scim1testapp" {
-		t.Errorf("DefaultAppName = %s", got)
+	if legacy.SCIM.AppName != "scim11basic_example" {
+		t.Errorf("appName = %s", legacy.SCIM.AppName)
 	}
 	pw, err := legacy.SCIM.Auth.Password.Resolve()
 	if err != nil || pw.Value() != "s3cret-basic-pw" {
@@ -122,7 +123,7 @@ func TestSharedSecretFile(t *testing.T) {
 func TestDefaultAppName(t *testing.T) {
 	for _, c := range []struct{ version, method, want string }{
 		{"2.0", "oauth", "scim2testapp"}, {"2.0", "header", "scim2headerauth"}, {"2.0", "basic", "scim2testapp_basic"},
-		{"1.1", "basic", "scim1testapp"}, {"1.1", "header", "scim1testapp"},
+		{"1.1", "oauth", "scim1testapp"}, {"1.1", "basic", ""}, {"1.1", "header", ""}, // no 1.1 header/basic template name is known
 	} {
 		if got := DefaultAppName(c.version, c.method); got != c.want {
 			t.Errorf("DefaultAppName(%s, %s) = %s, want %s", c.version, c.method, got, c.want)

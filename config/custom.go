@@ -32,19 +32,24 @@ func (d *decoder) customSAML(f fields, path, kind string, s *SAML) {
 		d.forbid(f, path, "on a template app (only a custom app takes these SAML settings)", customSAMLKeys...)
 		return
 	}
-	s.NameIDFormat = NameIDFormats["unspecified"]
+	// Omitted settings are not managed: Okta's own defaults apply on create.
 	if n := f.get("nameIdFormat"); !isNull(n) {
 		if v, ok := d.enum(n, join(path, "nameIdFormat"), "unspecified", "emailAddress", "x509SubjectName", "persistent", "transient"); ok {
 			s.NameIDFormat = NameIDFormats[v]
 		}
 	}
-	s.NameID = "${user.userName}"
-	if v := d.optString(f, "nameId", path); v != "" {
-		s.NameID = v
+	if n := f.get("nameId"); !isNull(n) {
+		if v := d.optString(f, "nameId", path); strings.TrimSpace(v) != "" {
+			s.NameID = v
+		} else {
+			d.errorf(n, join(path, "nameId"), "must not be empty (leave it out to keep the app's, ${user.userName} on a new app)")
+		}
 	}
-	s.SignResponse = d.boolean(f, "signResponse", path, true)
-	s.SignAssertion = d.boolean(f, "signAssertion", path, true)
-	s.SignatureAlgorithm, s.DigestAlgorithm = "RSA_SHA256", "SHA256"
+	s.SignResponse = d.optBool(f, "signResponse", path)
+	s.SignAssertion = d.optBool(f, "signAssertion", path)
+	if s.SignResponse != nil && s.SignAssertion != nil && !*s.SignResponse && !*s.SignAssertion {
+		d.errorf(f.keyNode("signAssertion"), join(path, "signAssertion"), "either the response or the assertion must be signed")
+	}
 	if n := f.get("signatureAlgorithm"); !isNull(n) {
 		if v, ok := d.enum(n, join(path, "signatureAlgorithm"), "RSA_SHA256", "RSA_SHA1"); ok {
 			s.SignatureAlgorithm = v
@@ -55,8 +60,11 @@ func (d *decoder) customSAML(f fields, path, kind string, s *SAML) {
 			s.DigestAlgorithm = v
 		}
 	}
-	if n := f.get("attributes"); !isNull(n) {
-		s.Attributes = d.samlAttributes(n, join(path, "attributes"))
+	if n := f.get("attributes"); n != nil {
+		s.AttributesDeclared = true
+		if !isNull(n) {
+			s.Attributes = d.samlAttributes(n, join(path, "attributes"))
+		}
 	}
 }
 

@@ -170,6 +170,16 @@ func (d *decoder) boolean(f fields, key, path string, def bool) bool {
 	return b
 }
 
+// optBool reads a boolean the file may leave out: nil means not declared (and so not
+// managed).
+func (d *decoder) optBool(f fields, key, path string) *bool {
+	if isNull(f.get(key)) {
+		return nil
+	}
+	b := d.boolean(f, key, path, false)
+	return &b
+}
+
 // enum reads a string that must be one of allowed.
 func (d *decoder) enum(n *yaml.Node, path string, allowed ...string) (string, bool) {
 	s, ok := d.str(n, path)

@@ -12,6 +12,10 @@ import (
 
 var namePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
+// DefaultActions are the provisioning actions on by default (documented): the job of
+// a SCIM integration is to create, update and deactivate users.
+func DefaultActions() []string { return []string{"createUsers", "updateUsers", "deactivateUsers"} }
+
 var appNamePattern = regexp.MustCompile(`^[a-z0-9_]{1,100}$`)
 
 func (d *decoder) decodeFile(root *yaml.Node) *File {
@@ -135,25 +139,31 @@ func (d *decoder) integration(n *yaml.Node, path string) Integration {
 		vp := join(path, "visibility")
 		if vf, ok := d.mapping(vn, vp, "hideWeb", "hideMobile", "autoLogin"); ok {
 			in.Visibility = Visibility{
-				HideWeb:    d.boolean(vf, "hideWeb", vp, false),
-				HideMobile: d.boolean(vf, "hideMobile", vp, false),
-				AutoLogin:  d.boolean(vf, "autoLogin", vp, false),
+				HideWeb:    d.optBool(vf, "hideWeb", vp),
+				HideMobile: d.optBool(vf, "hideMobile", vp),
+				AutoLogin:  d.optBool(vf, "autoLogin", vp),
 			}
 		}
 	}
-	in.Provisioning = Provisioning{CreateUsers: true, UpdateUsers: true, DeactivateUsers: true}
+	in.Provisioning = Provisioning{CreateUsers: true, UpdateUsers: true, DeactivateUsers: true, Defaulted: DefaultActions()}
 	if pn := f.get("provisioning"); pn != nil {
 		pp := join(path, "provisioning")
 		if pf, ok := d.mapping(pn, pp, "createUsers", "updateUsers", "deactivateUsers", "syncPassword", "pushGroups", "importUsers", "importGroups"); ok {
-			in.Provisioning = Provisioning{
+			p := Provisioning{
 				CreateUsers:     d.boolean(pf, "createUsers", pp, true),
 				UpdateUsers:     d.boolean(pf, "updateUsers", pp, true),
 				DeactivateUsers: d.boolean(pf, "deactivateUsers", pp, true),
-				SyncPassword:    d.boolean(pf, "syncPassword", pp, false),
-				PushGroups:      d.boolean(pf, "pushGroups", pp, false),
-				ImportUsers:     d.boolean(pf, "importUsers", pp, false),
-				ImportGroups:    d.boolean(pf, "importGroups", pp, false),
+				SyncPassword:    d.optBool(pf, "syncPassword", pp),
+				PushGroups:      d.optBool(pf, "pushGroups", pp),
+				ImportUsers:     d.optBool(pf, "importUsers", pp),
+				ImportGroups:    d.optBool(pf, "importGroups", pp),
 			}
+			for _, k := range DefaultActions() {
+				if isNull(pf.get(k)) {
+					p.Defaulted = append(p.Defaulted, k)
+				}
+			}
+			in.Provisioning = p
 			if in.Kind == KindTemplate {
 				d.forbid(pf, pp, "on a template app (Import Groups is a custom app's action)", "importGroups")
 			}
@@ -167,8 +177,8 @@ func (d *decoder) integration(n *yaml.Node, path string) Integration {
 	}
 	if pn := f.get("pushGroups"); !isNull(pn) {
 		in.PushGroups = d.pushGroups(pn, join(path, "pushGroups"))
-		if len(in.PushGroups) > 0 && !in.Provisioning.PushGroups {
-			d.errorf(pn, join(path, "pushGroups"), "groups are pushed only with provisioning.pushGroups: true")
+		if len(in.PushGroups) > 0 && !On(in.Provisioning.PushGroups) {
+			d.errorf(pn, join(path, "pushGroups"), "groups are pushed only with provisioning.pushGroups: true (declare it: an omitted action is left as the org has it)")
 		}
 	}
 	return in
@@ -232,6 +242,14 @@ func (d *decoder) scim(n *yaml.Node, path, name, kind string) SCIM {
 				d.errorf(an, join(path, "appName"), "%q is not an OIN app name (lowercase letters, digits and _, e.g. scim2headerauth)", v)
 			}
 		}
+	}
+	if kind != KindCustom && s.Version == "1.1" && s.AppName == "" && (s.Auth.Method == "header" || s.Auth.Method == "basic") {
+		// Never create a template whose authentication differs from the file's method.
+		at := f.get("version")
+		d.errorf(at, join(path, "appName"), "is required for SCIM 1.1 with method %s: the only SCIM 1.1 template name known is scim1testapp, "+
+			"assumed (by analogy with scim2testapp, unconfirmed) to be the OAuth bearer variant; the Header and Basic 1.1 templates exist in Okta's catalog "+
+			"under names nobody has recorded. Look the name up in the Admin Console (Applications > Browse App Catalog > SCIM 1.1) and write it as appName, "+
+			"or use method oauth with scim1testapp", s.Auth.Method)
 	}
 	if u := f.get("userIdField"); !isNull(u) {
 		if v, ok := d.str(u, join(path, "userIdField")); ok {

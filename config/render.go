@@ -46,11 +46,25 @@ func Render(ins []Integration, notes map[string][]string) []byte {
 		case in.SignOn.SWA != nil:
 			fmt.Fprintf(&b, "      swa:\n        loginUrl: %s\n", scalar(in.SignOn.SWA.LoginURL))
 		}
+		// Every value import read is written out, so that it is managed from now on; a
+		// value it could not read is left out (and so left as the org has it).
 		v := in.Visibility
-		fmt.Fprintf(&b, "    visibility: { hideWeb: %t, hideMobile: %t, autoLogin: %t }\n", v.HideWeb, v.HideMobile, v.AutoLogin)
+		var vis []string
+		for _, o := range []optional{{"hideWeb", v.HideWeb}, {"hideMobile", v.HideMobile}, {"autoLogin", v.AutoLogin}} {
+			if o.v != nil {
+				vis = append(vis, fmt.Sprintf("%s: %t", o.name, *o.v))
+			}
+		}
+		if len(vis) > 0 {
+			fmt.Fprintf(&b, "    visibility: { %s }\n", strings.Join(vis, ", "))
+		}
 		p := in.Provisioning
-		fmt.Fprintf(&b, "    provisioning:\n      createUsers: %t\n      updateUsers: %t\n      deactivateUsers: %t\n      syncPassword: %t\n      pushGroups: %t\n      importUsers: %t\n",
-			p.CreateUsers, p.UpdateUsers, p.DeactivateUsers, p.SyncPassword, p.PushGroups, p.ImportUsers)
+		fmt.Fprintf(&b, "    provisioning:\n      createUsers: %t\n      updateUsers: %t\n      deactivateUsers: %t\n", p.CreateUsers, p.UpdateUsers, p.DeactivateUsers)
+		for _, o := range []optional{{"syncPassword", p.SyncPassword}, {"pushGroups", p.PushGroups}, {"importUsers", p.ImportUsers}, {"importGroups", p.ImportGroups}} {
+			if o.v != nil {
+				fmt.Fprintf(&b, "      %s: %t\n", o.name, *o.v)
+			}
+		}
 		if len(in.Groups) > 0 {
 			b.WriteString("    groups:\n")
 			for _, g := range in.Groups {
@@ -59,6 +73,11 @@ func Render(ins []Integration, notes map[string][]string) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+type optional struct {
+	name string
+	v    *bool
 }
 
 // scalar quotes s when YAML would otherwise read it as something else.

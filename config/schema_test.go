@@ -78,7 +78,7 @@ func TestInvalidFilesFailSchemaAndLoad(t *testing.T) {
 	for _, name := range []string{
 		"wrong-types", "unknown-key", "bad-name", "version-missing", "version-2",
 		"scim-version-number", "bad-enum", "literal-secret", "missing-saml-fields", "token-with-basic",
-		"empty-integrations", "secret-ref-two-sources", "many-problems", "not-a-mapping",
+		"empty-integrations", "secret-ref-two-sources", "many-problems", "not-a-mapping", "scim11-header-no-appname",
 	} {
 		path := "testdata/invalid/" + name + ".yaml"
 		if _, err := os.Stat(path); err != nil {

@@ -43,9 +43,14 @@ type AppSpec struct {
 	Name, Label, SignOnMode string
 	AppSettings             map[string]any // settings.app, merged over what the app has
 	SignOnSettings          map[string]any // settings.signOn, merged over what the app has
-	AdminNote               string
-	HideWeb, HideMobile     bool
-	AutoSubmitToolbar       bool
+	// CreateSignOn are settings.signOn values sent only when the app is created,
+	// under SignOnSettings: what Okta's spec requires on create and the file left out.
+	CreateSignOn map[string]any
+	AdminNote    string
+	// Visibility: nil is not declared — Okta's default on create, as the app has it on
+	// update.
+	HideWeb, HideMobile *bool
+	AutoSubmitToolbar   *bool
 }
 
 // appJSON is an app on the wire. The SDK's Application type has no settings.signOn,
@@ -65,21 +70,28 @@ type appJSON struct {
 			Enduser *string `json:"enduser"`
 		} `json:"notes"`
 	} `json:"settings"`
-	Visibility struct {
-		AutoSubmitToolbar bool `json:"autoSubmitToolbar"`
-		Hide              struct {
-			IOS bool `json:"iOS"`
-			Web bool `json:"web"`
-		} `json:"hide"`
-		AppLinks map[string]any `json:"appLinks,omitempty"`
-	} `json:"visibility"`
+	Visibility *visibilityJSON `json:"visibility,omitempty"`
+}
+
+// visibilityJSON is the app's visibility; a nil field is left out of a request.
+type visibilityJSON struct {
+	AutoSubmitToolbar *bool `json:"autoSubmitToolbar,omitempty"`
+	Hide              *struct {
+		IOS *bool `json:"iOS,omitempty"`
+		Web *bool `json:"web,omitempty"`
+	} `json:"hide,omitempty"`
+	AppLinks map[string]any `json:"appLinks,omitempty"`
 }
 
 func (a appJSON) app() App {
 	out := App{ID: a.ID, Name: a.Name, Label: a.Label, Status: a.Status, SignOnMode: a.SignOnMode,
-		Features: a.Features, AppSettings: map[string]any{}, SignOnSettings: map[string]any{},
-		HideWeb: a.Visibility.Hide.Web, HideMobile: a.Visibility.Hide.IOS, AutoSubmitToolbar: a.Visibility.AutoSubmitToolbar,
-		AppLinks: a.Visibility.AppLinks}
+		Features: a.Features, AppSettings: map[string]any{}, SignOnSettings: map[string]any{}}
+	if v := a.Visibility; v != nil {
+		out.AutoSubmitToolbar, out.AppLinks = deref(v.AutoSubmitToolbar), v.AppLinks
+		if v.Hide != nil {
+			out.HideWeb, out.HideMobile = deref(v.Hide.Web), deref(v.Hide.IOS)
+		}
+	}
 	for k, v := range a.Settings.App {
 		out.AppSettings[k] = v
 	}
@@ -99,17 +111,43 @@ func (s AppSpec) body(current *App) appJSON {
 	var b appJSON
 	b.Name, b.Label, b.SignOnMode = s.Name, s.Label, s.SignOnMode
 	b.Settings.App = merge(currentOr(current, func(a *App) map[string]any { return a.AppSettings }), s.AppSettings)
-	if len(s.SignOnSettings) > 0 || (current != nil && len(current.SignOnSettings) > 0) {
-		b.Settings.SignOn = merge(currentOr(current, func(a *App) map[string]any { return a.SignOnSettings }), s.SignOnSettings)
+	signOnBase := s.CreateSignOn
+	if current != nil {
+		signOnBase = current.SignOnSettings
+	}
+	if len(s.SignOnSettings) > 0 || len(signOnBase) > 0 {
+		b.Settings.SignOn = merge(signOnBase, s.SignOnSettings)
 	}
 	note := s.AdminNote
 	b.Settings.Notes.Admin = &note
-	b.Visibility.AutoSubmitToolbar = s.AutoSubmitToolbar
-	b.Visibility.Hide.Web, b.Visibility.Hide.IOS = s.HideWeb, s.HideMobile
-	if current != nil && len(current.AppLinks) > 0 {
-		b.Visibility.AppLinks = current.AppLinks
+	web, ios, auto := s.HideWeb, s.HideMobile, s.AutoSubmitToolbar
+	if current != nil {
+		// A PUT replaces the app: what the file does not declare is sent as it is.
+		web, ios, auto = orCurrent(web, current.HideWeb), orCurrent(ios, current.HideMobile), orCurrent(auto, current.AutoSubmitToolbar)
+	}
+	if web != nil || ios != nil || auto != nil || (current != nil && len(current.AppLinks) > 0) {
+		v := &visibilityJSON{AutoSubmitToolbar: auto}
+		if web != nil || ios != nil {
+			v.Hide = &struct {
+				IOS *bool `json:"iOS,omitempty"`
+				Web *bool `json:"web,omitempty"`
+			}{IOS: ios, Web: web}
+		}
+		if current != nil && len(current.AppLinks) > 0 {
+			v.AppLinks = current.AppLinks
+		}
+		b.Visibility = v
 	}
 	return b
+}
+
+func deref(b *bool) bool { return b != nil && *b }
+
+func orCurrent(b *bool, current bool) *bool {
+	if b != nil {
+		return b
+	}
+	return &current
 }
 
 func currentOr(a *App, f func(*App) map[string]any) map[string]any {

@@ -60,23 +60,42 @@ func customApp(in config.Integration, spec *okta.AppSpec) {
 	switch {
 	case in.SignOn.SAML != nil:
 		s := in.SignOn.SAML
-		attrs := make([]any, 0, len(s.Attributes))
-		for _, a := range s.Attributes {
-			values := make([]any, len(a.Values))
-			for i, v := range a.Values {
-				values[i] = v
-			}
-			attrs = append(attrs, map[string]any{"type": "EXPRESSION", "name": a.Name, "namespace": a.NameFormat, "values": values})
-		}
+		// Only what the file declares is managed (and compared); recipient and
+		// destination follow the ACS URL, as the wizard's "use this for Recipient URL
+		// and Destination URL" does.
 		spec.SignOnSettings = map[string]any{
 			"ssoAcsUrl": s.ACSURL, "recipient": s.ACSURL, "destination": s.ACSURL, "audience": s.Audience,
-			"subjectNameIdTemplate": s.NameID, "subjectNameIdFormat": s.NameIDFormat,
-			"responseSigned": s.SignResponse, "assertionSigned": s.SignAssertion,
-			"signatureAlgorithm": s.SignatureAlgorithm, "digestAlgorithm": s.DigestAlgorithm,
-			"honorForceAuthn": true, "authnContextClassRef": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
-			"allowMultipleAcsEndpoints": false, "requestCompressed": false,
-			"attributeStatements": attrs,
 		}
+		set := func(k, v string) {
+			if v != "" {
+				spec.SignOnSettings[k] = v
+			}
+		}
+		set("subjectNameIdTemplate", s.NameID)
+		set("subjectNameIdFormat", s.NameIDFormat)
+		set("signatureAlgorithm", s.SignatureAlgorithm)
+		set("digestAlgorithm", s.DigestAlgorithm)
+		if s.SignResponse != nil {
+			spec.SignOnSettings["responseSigned"] = *s.SignResponse
+		}
+		if s.SignAssertion != nil {
+			spec.SignOnSettings["assertionSigned"] = *s.SignAssertion
+		}
+		if s.AttributesDeclared {
+			attrs := make([]any, 0, len(s.Attributes))
+			for _, a := range s.Attributes {
+				values := make([]any, len(a.Values))
+				for i, v := range a.Values {
+					values[i] = v
+				}
+				attrs = append(attrs, map[string]any{"type": "EXPRESSION", "name": a.Name, "namespace": a.NameFormat, "values": values})
+			}
+			spec.SignOnSettings["attributeStatements"] = attrs
+		}
+		// Okta's spec requires these on create (SamlApplicationSettingsSignOn); where
+		// the file is silent they get the App Integration Wizard's defaults, once.
+		spec.CreateSignOn = map[string]any{"responseSigned": true, "assertionSigned": true, "honorForceAuthn": true,
+			"requestCompressed": false, "allowMultipleAcsEndpoints": false}
 	case in.SignOn.SWA != nil:
 		// The wizard's SWA app: AUTO_LOGIN, named by Okta.
 		spec.SignOnMode = SignOnCustomSWA
@@ -99,7 +118,48 @@ func AppName(in config.Integration) string {
 	return config.DefaultAppName(in.SCIM.Version, in.SCIM.Auth.Method)
 }
 
-// WantUserProvisioning is the "To App" feature the integration declares.
-func WantUserProvisioning(p config.Provisioning) okta.UserProvisioning {
-	return okta.UserProvisioning{Create: p.CreateUsers, UpdateProfile: p.UpdateUsers, Deactivate: p.DeactivateUsers, SyncPassword: p.SyncPassword}
+// WantUserProvisioning is the "To App" feature the integration declares, over what the
+// app has: an action the file does not declare keeps the app's value.
+func WantUserProvisioning(p config.Provisioning, have okta.UserProvisioning) okta.UserProvisioning {
+	want := have
+	want.Create, want.UpdateProfile, want.Deactivate = p.CreateUsers, p.UpdateUsers, p.DeactivateUsers
+	if p.SyncPassword != nil {
+		want.SyncPassword = *p.SyncPassword
+	}
+	return want
+}
+
+// DeclaredAction is one provisioning action the file manages, as the plan and the
+// manual steps show it.
+type DeclaredAction struct {
+	Name      string // createUsers, updateUsers, deactivateUsers, syncPassword, pushGroups, importUsers, importGroups
+	On        bool
+	Defaulted bool // a documented default the file left out
+}
+
+// DeclaredActions lists the actions the file manages, in the file format's order:
+// the three defaults always, every other action only when declared.
+func DeclaredActions(p config.Provisioning) []DeclaredAction {
+	out := []DeclaredAction{
+		{"createUsers", p.CreateUsers, p.DefaultedAction("createUsers")},
+		{"updateUsers", p.UpdateUsers, p.DefaultedAction("updateUsers")},
+		{"deactivateUsers", p.DeactivateUsers, p.DefaultedAction("deactivateUsers")},
+	}
+	for _, o := range []struct {
+		name string
+		v    *bool
+	}{{"syncPassword", p.SyncPassword}, {"pushGroups", p.PushGroups}, {"importUsers", p.ImportUsers}, {"importGroups", p.ImportGroups}} {
+		if o.v != nil {
+			out = append(out, DeclaredAction{Name: o.name, On: *o.v})
+		}
+	}
+	return out
+}
+
+// Value prints the action's value, "(default)" marking a documented default.
+func (a DeclaredAction) Value() string {
+	if a.Defaulted {
+		return onOff(a.On) + " (default)"
+	}
+	return onOff(a.On)
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/okta"
 )
 
@@ -64,9 +65,17 @@ func AppChanges(want okta.AppSpec, have okta.App) []FieldChange {
 	if name, ok := okta.StampedName(have.AdminNote); !ok || name != wantStampName(want.AdminNote) {
 		str("settings.notes.admin (ownership stamp)", firstLine(have.AdminNote), stampTag(want.AdminNote))
 	}
-	boolean("visibility.hide.web", have.HideWeb, want.HideWeb)
-	boolean("visibility.hide.iOS", have.HideMobile, want.HideMobile)
-	boolean("visibility.autoSubmitToolbar", have.AutoSubmitToolbar, want.AutoSubmitToolbar)
+	// Visibility keys the file does not declare are the org's.
+	for _, v := range []struct {
+		field string
+		have  bool
+		want  *bool
+	}{{"visibility.hide.web", have.HideWeb, want.HideWeb}, {"visibility.hide.iOS", have.HideMobile, want.HideMobile},
+		{"visibility.autoSubmitToolbar", have.AutoSubmitToolbar, want.AutoSubmitToolbar}} {
+		if v.want != nil {
+			boolean(v.field, v.have, *v.want)
+		}
+	}
 	return out
 }
 
@@ -110,32 +119,80 @@ func firstLine(s string) string {
 	return s
 }
 
-// UserProvisioningChanges lists the "To App" actions that differ.
-func UserProvisioningChanges(want, have okta.UserProvisioning) []FieldChange {
+// UserProvisioningChanges lists the declared "To App" actions that differ from what
+// the app has; a documented default shows as "on (default)".
+func UserProvisioningChanges(p config.Provisioning, have okta.UserProvisioning) []FieldChange {
 	var out []FieldChange
-	add := func(field string, old, new bool) {
-		if old != new {
-			out = append(out, FieldChange{field, onOff(old), onOff(new)})
+	haves := map[string]bool{"createUsers": have.Create, "updateUsers": have.UpdateProfile, "deactivateUsers": have.Deactivate, "syncPassword": have.SyncPassword}
+	for _, a := range DeclaredActions(p) {
+		old, toApp := haves[a.Name]
+		if toApp && old != a.On {
+			out = append(out, FieldChange{a.Name, onOff(old), a.Value()})
 		}
 	}
-	add("createUsers", have.Create, want.Create)
-	add("updateUsers", have.UpdateProfile, want.UpdateProfile)
-	add("deactivateUsers", have.Deactivate, want.Deactivate)
-	add("syncPassword", have.SyncPassword, want.SyncPassword)
 	return out
 }
 
-// IntegrationActionChanges lists the Provisioning > Integration checkboxes that differ,
-// as Okta reports them in the app's read-only features list.
-func IntegrationActionChanges(pushGroups, importUsers bool, have okta.App) []FieldChange {
-	var out []FieldChange
-	if got := have.HasFeature("GROUP_PUSH"); got != pushGroups {
-		out = append(out, FieldChange{"pushGroups", onOff(got), onOff(pushGroups)})
+// ActionEvidence is what the org shows of the Provisioning > Integration actions
+// (Push Groups, Import). Which controls a template app's Integration page offers is
+// not confirmed, so each plausible sign counts: the app's read-only features list,
+// the To Okta settings (INBOUND_PROVISIONING) being served, the Push Groups tab (the
+// Group Push Mappings API answering for the app).
+type ActionEvidence struct {
+	Features []string // the app's features list
+	Inbound  bool     // GET …/features lists INBOUND_PROVISIONING
+	PushTab  bool     // GET …/group-push/mappings answers
+	// Confirmed: the controls are documented for the app's kind (a custom app's
+	// Supported provisioning actions), so only the features list counts.
+	Confirmed bool
+}
+
+// PushGroups reports whether Push Groups shows as on.
+func (e ActionEvidence) PushGroups() bool {
+	return has(e.Features, "GROUP_PUSH") || (!e.Confirmed && e.PushTab)
+}
+
+// ImportUsers reports whether import shows as on.
+func (e ActionEvidence) ImportUsers() bool {
+	return has(e.Features, "IMPORT_NEW_USERS") || (!e.Confirmed && e.Inbound)
+}
+
+// satisfied reports whether the evidence agrees with the declared value: on needs
+// one sign of it; off needs the features list not to name it.
+func (e ActionEvidence) satisfied(name string, on bool) (bool, string) {
+	feature, seen := "GROUP_PUSH", e.PushGroups()
+	if name == "importUsers" {
+		feature, seen = "IMPORT_NEW_USERS", e.ImportUsers()
 	}
-	if got := have.HasFeature("IMPORT_NEW_USERS"); got != importUsers {
-		out = append(out, FieldChange{"importUsers", onOff(got), onOff(importUsers)})
+	if on {
+		return seen, onOff(seen)
+	}
+	listed := has(e.Features, feature)
+	return !listed, onOff(listed)
+}
+
+// IntegrationActionChanges lists the declared Integration actions (pushGroups,
+// importUsers) the org does not show as declared. Omitted ones are not compared.
+func IntegrationActionChanges(p config.Provisioning, e ActionEvidence) []FieldChange {
+	var out []FieldChange
+	for _, a := range DeclaredActions(p) {
+		if a.Name != "pushGroups" && a.Name != "importUsers" {
+			continue
+		}
+		if ok, old := e.satisfied(a.Name, a.On); !ok {
+			out = append(out, FieldChange{a.Name, old, a.Value()})
+		}
 	}
 	return out
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func onOff(b bool) string {

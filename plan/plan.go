@@ -102,6 +102,9 @@ type Observed struct {
 	// Connection is the provisioning connection as the API reports it (UNKNOWN for
 	// most template apps: the API cannot read their base URL).
 	Connection okta.Connection
+	// Evidence is what the org shows of the Integration actions (the app's features
+	// list, the To Okta settings, the Push Groups tab).
+	Evidence ActionEvidence
 	// Groups maps declared group names to ids; GroupProblems says why a name has no id
 	// (it does not exist, or several groups carry it).
 	Groups        map[string]string
@@ -131,7 +134,6 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 		p.Action, p.Error = Error, obs.MatchErr.Error()
 		return p
 	}
-	wantProv := WantUserProvisioning(in.Provisioning)
 	if obs.Match.App == nil {
 		p.Unverifiable = append(p.Unverifiable, unreadable(in))
 		p.Action, p.Provisioning = Create, "unknown"
@@ -141,14 +143,14 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 		}
 		p.Changes = append(p.Changes, FieldChange{"app", "", fmt.Sprintf("%s %q (%s)", kind, want.Label, want.SignOnMode)})
 		p.Manual = append(p.Manual, manualProvisioning(in))
-		for _, c := range UserProvisioningChanges(wantProv, okta.UserProvisioning{}) {
+		for _, c := range UserProvisioningChanges(in.Provisioning, okta.UserProvisioning{}) {
 			p.Changes = append(p.Changes, FieldChange{c.Field, "", c.New})
 		}
-		p.Manual = append(p.Manual, consoleActions(in, okta.App{})...)
+		p.Manual = append(p.Manual, consoleActions(in, ActionEvidence{Confirmed: in.Kind == config.KindCustom})...)
 		for _, g := range in.Groups {
 			p.Changes = append(p.Changes, FieldChange{"groups", "", g})
 		}
-		p.Changes = append(p.Changes, declaredMappings(in)...)
+		p.Changes = append(p.Changes, declaredMappings(in, waitingOnManual)...)
 		for _, pg := range in.PushGroups {
 			p.Changes = append(p.Changes, FieldChange{"push." + pushLabel(pg), "", "pushed once provisioning is on"})
 		}
@@ -162,7 +164,7 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 	}
 	if obs.ProvisioningOn {
 		p.Provisioning = "on"
-		p.Changes = append(p.Changes, UserProvisioningChanges(wantProv, obs.UserProvisioning)...)
+		p.Changes = append(p.Changes, UserProvisioningChanges(in.Provisioning, obs.UserProvisioning)...)
 		p.Changes = append(p.Changes, connectionChanges(in, obs.Connection)...)
 		p.Unverifiable = append(p.Unverifiable, unverifiable(in, obs.Connection))
 	} else {
@@ -170,11 +172,16 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 		p.Provisioning = "off"
 		p.Manual = append(p.Manual, manualProvisioning(in))
 		// The actions cannot be read (or set) until provisioning is on.
-		for _, c := range UserProvisioningChanges(wantProv, okta.UserProvisioning{}) {
+		for _, c := range UserProvisioningChanges(in.Provisioning, okta.UserProvisioning{}) {
 			p.Changes = append(p.Changes, FieldChange{c.Field, "(unreadable until provisioning is on)", c.New})
 		}
 	}
-	p.Manual = append(p.Manual, consoleActions(in, app)...)
+	ev := obs.Evidence
+	if ev.Features == nil {
+		ev.Features = app.Features
+	}
+	ev.Confirmed = in.Kind == config.KindCustom
+	p.Manual = append(p.Manual, consoleActions(in, ev)...)
 	declared := map[string]bool{}
 	for _, g := range in.Groups {
 		id, ok := obs.Groups[g]
@@ -205,7 +212,11 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 			p.Kept = append(p.Kept, obs.Assigned[id])
 		}
 	}
-	if obs.MappingsRead {
+	if !obs.ProvisioningOn {
+		// Okta has the app user schema and profile mappings of a provisioning app only
+		// once provisioning is on (not confirmed when, so never before).
+		p.Changes = append(p.Changes, declaredMappings(in, waitingOnManual)...)
+	} else if obs.MappingsRead {
 		for _, name := range SortedKeys(MissingAppProperties(in.Mappings.ToApp, obs.Schema)) {
 			p.Changes = append(p.Changes, FieldChange{"appSchema." + name, "", "added (" + typeOf(in.Mappings.ToApp, name) + ")"})
 		}
@@ -281,12 +292,22 @@ func manualProvisioning(in config.Integration) string {
 
 // consoleActions are the Integration checkboxes that differ: no API sets them, so they
 // are manual steps, not writes.
-func consoleActions(in config.Integration, app okta.App) []string {
+func consoleActions(in config.Integration, e ActionEvidence) []string {
 	var out []string
-	for _, c := range IntegrationActionChanges(in.Provisioning.PushGroups, in.Provisioning.ImportUsers, app) {
-		out = append(out, fmt.Sprintf("Provisioning > Integration: set %s %s → %s in the Admin Console", c.Field, c.Old, c.New))
+	for _, c := range IntegrationActionChanges(in.Provisioning, e) {
+		out = append(out, ConsoleActionText(in, c))
 	}
 	return out
+}
+
+// ConsoleActionText says where an admin sets an Integration action, and what is not
+// known about it for the app's kind.
+func ConsoleActionText(in config.Integration, c FieldChange) string {
+	if in.Kind == config.KindCustom {
+		return fmt.Sprintf("Provisioning > Integration > Supported provisioning actions: set %s %s → %s in the Admin Console", c.Field, c.Old, c.New)
+	}
+	return fmt.Sprintf("Provisioning > Integration: set %s %s → %s in the Admin Console if the page offers it (not confirmed for a SCIM template app; "+
+		"apply accepts the app's features list, the To Okta page or the Push Groups tab as showing it)", c.Field, c.Old, c.New)
 }
 
 // Finish counts the plan's changes and pending steps.
@@ -331,15 +352,24 @@ func typeOf(ms []config.PropertyMapping, name string) string {
 	return "string"
 }
 
-// declaredMappings are the mappings of an app yet to be created.
-func declaredMappings(in config.Integration) []FieldChange {
+// waitingOnManual marks mappings that wait for provisioning to be on.
+const waitingOnManual = " — written once provisioning is on (waiting on the manual step)"
+
+// declaredMappings are the declared app user properties and mappings of an app that
+// has no provisioning yet, each with note.
+func declaredMappings(in config.Integration, note string) []FieldChange {
 	var out []FieldChange
+	if note != "" {
+		for _, m := range in.Mappings.ToApp {
+			out = append(out, FieldChange{"appSchema." + m.Property, "", "added if missing (" + m.Type + ")" + note})
+		}
+	}
 	for _, d := range []struct {
 		name string
 		ms   []config.PropertyMapping
 	}{{"toApp", in.Mappings.ToApp}, {"toOkta", in.Mappings.ToOkta}} {
 		for _, m := range d.ms {
-			out = append(out, FieldChange{"mappings." + d.name + "." + m.Property, "", describeMapping(okta.MappingProperty{Expression: m.Expression, PushStatus: pushStatus(m.Update)})})
+			out = append(out, FieldChange{"mappings." + d.name + "." + m.Property, "", describeMapping(okta.MappingProperty{Expression: m.Expression, PushStatus: pushStatus(m.Update)}) + note})
 		}
 	}
 	return out

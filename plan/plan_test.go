@@ -13,7 +13,7 @@ import (
 
 func TestAppChangesComparesDeclaredFieldsOnly(t *testing.T) {
 	want := okta.AppSpec{Name: "scim2headerauth", Label: "Acme", SignOnMode: SignOnSAML,
-		AppSettings: map[string]any{"acsUrl": "https://a/acs"}, AdminNote: okta.Stamp("acme"), HideWeb: true}
+		AppSettings: map[string]any{"acsUrl": "https://a/acs"}, AdminNote: okta.Stamp("acme"), HideWeb: config.Bool(true)}
 	have := okta.App{Name: "scim2headerauth", Label: "Acme (old)", SignOnMode: SignOnSAML,
 		AppSettings: map[string]any{"acsUrl": "https://a/acs", "other": "kept"}, AdminNote: okta.Stamp("acme") + "\nmy note"}
 	got := AppChanges(want, have)
@@ -65,22 +65,54 @@ func TestFindManaged(t *testing.T) {
 }
 
 func TestUserProvisioningChanges(t *testing.T) {
-	got := UserProvisioningChanges(okta.UserProvisioning{Create: true, Deactivate: true}, okta.UserProvisioning{Create: true, SyncPassword: true})
-	want := []FieldChange{{"deactivateUsers", "off", "on"}, {"syncPassword", "on", "off"}}
+	p := config.Provisioning{CreateUsers: true, DeactivateUsers: true, SyncPassword: config.Bool(false), Defaulted: []string{"createUsers"}}
+	got := UserProvisioningChanges(p, okta.UserProvisioning{Create: false, SyncPassword: true})
+	want := []FieldChange{{"createUsers", "off", "on (default)"}, {"deactivateUsers", "off", "on"}, {"syncPassword", "on", "off"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v", got)
+	}
+	// syncPassword omitted: not compared, and the write keeps the app's value.
+	p.SyncPassword = nil
+	have := okta.UserProvisioning{Create: true, Deactivate: true, SyncPassword: true, PasswordSeed: "OKTA"}
+	if got := UserProvisioningChanges(p, have); len(got) != 0 {
+		t.Fatalf("omitted syncPassword compared: %v", got)
+	}
+	if w := WantUserProvisioning(p, have); !w.SyncPassword || w.PasswordSeed != "OKTA" || w.UpdateProfile {
+		t.Fatalf("want = %+v", w)
+	}
+}
+
+func TestIntegrationActionChangesOnlyDeclared(t *testing.T) {
+	ev := ActionEvidence{Features: []string{"PUSH_NEW_USERS", "GROUP_PUSH"}}
+	var p config.Provisioning
+	if got := IntegrationActionChanges(p, ev); len(got) != 0 {
+		t.Fatalf("omitted actions compared: %v", got)
+	}
+	p.PushGroups, p.ImportUsers = config.Bool(true), config.Bool(false)
+	if got := IntegrationActionChanges(p, ev); len(got) != 0 {
+		t.Fatalf("got %v", got)
+	}
+	p.PushGroups, p.ImportUsers = config.Bool(false), config.Bool(true)
+	got := IntegrationActionChanges(p, ev)
+	want := []FieldChange{{"pushGroups", "on", "off"}, {"importUsers", "off", "on"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v", got)
 	}
 }
 
-func TestIntegrationActionChanges(t *testing.T) {
-	app := okta.App{Features: []string{"PUSH_NEW_USERS", "GROUP_PUSH"}}
-	if got := IntegrationActionChanges(true, false, app); len(got) != 0 {
-		t.Fatalf("got %v", got)
+func TestIntegrationActionsAcceptEachPlausibleSign(t *testing.T) {
+	p := config.Provisioning{PushGroups: config.Bool(true), ImportUsers: config.Bool(true)}
+	for _, ev := range []ActionEvidence{
+		{Features: []string{"GROUP_PUSH", "IMPORT_NEW_USERS"}}, // the features list
+		{PushTab: true, Inbound: true},                         // the Push Groups tab, the To Okta page
+		{Features: []string{"GROUP_PUSH"}, Inbound: true},
+	} {
+		if got := IntegrationActionChanges(p, ev); len(got) != 0 {
+			t.Errorf("%+v: %v", ev, got)
+		}
 	}
-	got := IntegrationActionChanges(false, true, app)
-	want := []FieldChange{{"pushGroups", "on", "off"}, {"importUsers", "off", "on"}}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("got %v", got)
+	if got := IntegrationActionChanges(p, ActionEvidence{}); len(got) != 2 {
+		t.Errorf("no sign accepted as on: %v", got)
 	}
 }
 
@@ -117,11 +149,13 @@ func TestComputeUnchangedSaysWhatItCannotRead(t *testing.T) {
 }
 
 func TestComputeCreateListsEverythingAndTheManualStep(t *testing.T) {
-	p := Compute(integration(), Observed{Groups: map[string]string{"Eng": "00g1"}}, false)
+	in := integration()
+	in.Provisioning.Defaulted = []string{"createUsers"}
+	p := Compute(in, Observed{Groups: map[string]string{"Eng": "00g1"}}, false)
 	if p.Action != Create || p.Provisioning != "unknown" || len(p.Manual) != 1 {
 		t.Fatalf("%+v", p)
 	}
-	want := []FieldChange{{"app", "", `scim2headerauth "Acme" (SAML_2_0)`}, {"createUsers", "", "on"}, {"updateUsers", "", "on"}, {"deactivateUsers", "", "on"}, {"groups", "", "Eng"}}
+	want := []FieldChange{{"app", "", `scim2headerauth "Acme" (SAML_2_0)`}, {"createUsers", "", "on (default)"}, {"updateUsers", "", "on"}, {"deactivateUsers", "", "on"}, {"groups", "", "Eng"}}
 	if !reflect.DeepEqual(p.Changes, want) {
 		t.Fatalf("changes %v\nwant %v", p.Changes, want)
 	}
@@ -152,8 +186,47 @@ func TestComputeDriftAndPendingSteps(t *testing.T) {
 	if p.Action != Update || !reflect.DeepEqual(p.Changes, want) {
 		t.Fatalf("changes %v\nwant %v", p.Changes, want)
 	}
-	if len(p.Manual) != 1 || p.Manual[0] != "Provisioning > Integration: set pushGroups on → off in the Admin Console" {
+	// pushGroups is not in the file: whatever the org has is left alone, never asked for.
+	if len(p.Manual) != 0 {
 		t.Fatalf("manual %v", p.Manual)
+	}
+	in := integration()
+	in.Provisioning.PushGroups = config.Bool(false)
+	p = Compute(in, obs, false)
+	if len(p.Manual) != 1 || !strings.HasPrefix(p.Manual[0], "Provisioning > Integration: set pushGroups on → off in the Admin Console if the page offers it (not confirmed") {
+		t.Fatalf("manual %v", p.Manual)
+	}
+}
+
+func TestComputeOnlyTheThreeDefaultsIsCleanWhateverTheOrgHas(t *testing.T) {
+	in := integration()
+	in.Provisioning.Defaulted = config.DefaultActions()
+	for _, features := range [][]string{nil, {"GROUP_PUSH", "IMPORT_NEW_USERS", "PUSH_NEW_USERS"}} {
+		app := managedApp()
+		app.Features = features
+		obs := observedOn(app)
+		obs.UserProvisioning.SyncPassword = true
+		if p := Compute(in, obs, false); p.Action != Unchanged || len(p.Manual) != 0 {
+			t.Errorf("features %v: %+v", features, p)
+		}
+	}
+}
+
+func TestComputeMappingsWaitForProvisioning(t *testing.T) {
+	in := integration()
+	in.Kind = config.KindCustom
+	in.Mappings.ToApp = []config.PropertyMapping{{Property: "department", Expression: "user.department", Update: true, Type: "string"}}
+	obs := observedOn(managedApp())
+	obs.ProvisioningOn = false
+	p := Compute(in, obs, false)
+	var waiting int
+	for _, c := range p.Changes {
+		if strings.HasSuffix(c.New, "(waiting on the manual step)") {
+			waiting++
+		}
+	}
+	if waiting != 2 || len(p.Manual) != 1 {
+		t.Fatalf("changes %v manual %v", p.Changes, p.Manual)
 	}
 }
 

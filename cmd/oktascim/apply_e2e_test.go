@@ -93,8 +93,8 @@ func TestApplyEveryAuthMethodAndSignOn(t *testing.T) {
 			byLabel[name+" app"] = [2]string{"2.0", method}
 		}
 	}
-	ins = append(ins, integrationYAML("legacy-11", "1.1", "header", "saml"))
-	byLabel["legacy-11 app"] = [2]string{"1.1", "header"}
+	ins = append(ins, integrationYAML("legacy-11", "1.1", "oauth", "saml"))
+	byLabel["legacy-11 app"] = [2]string{"1.1", "oauth"}
 	path := writeFile(t, fileOf(ins...))
 	vars := envVars(env, nil)
 
@@ -120,7 +120,7 @@ func TestApplyEveryAuthMethodAndSignOn(t *testing.T) {
 	}
 	for _, app := range apps {
 		label := app["label"].(string)
-		want := map[string]string{"2.0/basic": "scim2testapp_basic", "2.0/header": "scim2headerauth", "2.0/oauth": "scim2testapp", "1.1/header": "scim1testapp"}[byLabel[label][0]+"/"+byLabel[label][1]]
+		want := map[string]string{"2.0/basic": "scim2testapp_basic", "2.0/header": "scim2headerauth", "2.0/oauth": "scim2testapp", "1.1/oauth": "scim1testapp"}[byLabel[label][0]+"/"+byLabel[label][1]]
 		if app["name"] != want {
 			t.Errorf("%s: app name %v, want %s", label, app["name"], want)
 		}

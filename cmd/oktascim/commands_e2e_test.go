@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -99,7 +100,7 @@ func TestConfigSchemaCommand(t *testing.T) {
 // TestValidateValidFileSendsNothing: validate reads the file and the secrets only.
 func TestValidateValidFileSendsNothing(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
-	path := writeFile(t, fileOf(integrationYAML("one", "2.0", "basic", "saml"), integrationYAML("two", "1.1", "header", "swa")))
+	path := writeFile(t, fileOf(integrationYAML("one", "2.0", "basic", "saml"), integrationYAML("two", "1.1", "oauth", "swa")))
 	r := cli(t, envVars(env, nil), "validate", "-f", path)
 	if r.code != exitcode.OK || !strings.Contains(r.stdout, "is valid: 2 integration(s)") || !strings.Contains(r.stdout, "two: scim1testapp app, BROWSER_PLUGIN sign-on") {
 		t.Fatalf("exit %d\n%s", r.code, r.allOutput)
@@ -108,4 +109,54 @@ func TestValidateValidFileSendsNothing(t *testing.T) {
 		t.Fatalf("validate sent %d requests to Okta", n)
 	}
 	assertNoSecrets(t, r.allOutput, env.Secrets()...)
+}
+
+// TestValidateShowsDefaultsAndWhatIsLeftAlone: the three documented defaults show as
+// "(default)"; the actions the file does not name are listed as left as the org has them.
+func TestValidateShowsDefaultsAndWhatIsLeftAlone(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	in := strings.Replace(integrationYAML("one", "2.0", "header", "saml"),
+		"provisioning: { createUsers: true, updateUsers: true, deactivateUsers: true, syncPassword: false }", "provisioning: { updateUsers: false }", 1)
+	path := writeFile(t, fileOf(in))
+	r := cli(t, envVars(env, nil), "validate", "-f", path)
+	want := "  provisioning: createUsers on (default), updateUsers off, deactivateUsers on (default); not in the file, left as the org has them: syncPassword, pushGroups, importUsers\n"
+	if r.code != exitcode.OK || !strings.Contains(r.stdout, want) {
+		t.Fatalf("exit %d, want %q in\n%s", r.code, want, r.allOutput)
+	}
+	r = cli(t, envVars(env, nil), "validate", "-f", path, "-o", "json")
+	var doc struct {
+		Integrations []struct {
+			Provisioning []struct {
+				Name        string
+				On, Default bool
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != exitcode.OK || len(doc.Integrations) != 1 {
+		t.Fatalf("exit %d, %v\n%s", r.code, err, r.allOutput)
+	}
+	got := fmt.Sprint(doc.Integrations[0].Provisioning)
+	if got != "[{createUsers true true} {updateUsers false false} {deactivateUsers true true}]" {
+		t.Fatalf("provisioning %s", got)
+	}
+}
+
+// TestValidateSCIM11HeaderOrBasicNeedsAppName: no SCIM 1.1 header or basic template name
+// is known, so the file must name one; validate exits 2 saying why, and sends nothing.
+func TestValidateSCIM11HeaderOrBasicNeedsAppName(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	for _, method := range []string{"header", "basic"} {
+		path := writeFile(t, fileOf(integrationYAML("legacy", "1.1", method, "saml")))
+		r := cli(t, envVars(env, nil), "validate", "-f", path)
+		if r.code != exitcode.Invalid || !strings.Contains(r.allOutput, "integrations[0].scim.appName: is required for SCIM 1.1 with method "+method) ||
+			!strings.Contains(r.allOutput, "scim1testapp") || !strings.Contains(r.allOutput, "names nobody has recorded") {
+			t.Fatalf("%s: exit %d\n%s", method, r.code, r.allOutput)
+		}
+		if r := cli(t, envVars(env, nil), "apply", "-f", path, "--yes"); r.code != exitcode.Invalid {
+			t.Fatalf("apply %s: exit %d", method, r.code)
+		}
+	}
+	if n := len(env.Org.Requests()); n != 0 {
+		t.Fatalf("%d requests sent to Okta", n)
+	}
 }

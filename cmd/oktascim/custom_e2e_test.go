@@ -50,7 +50,7 @@ func customYAML(name, method, signOn string) string {
 }
 
 // adminEnablesSCIM plays the admin for custom apps: once the tool has read an app's
-// provisioning (it prints the manual step after that), it switches SCIM on with the
+// provisioning and waits for the manual step, it switches SCIM on with the
 // values the file declares, as the step lists them. methodByLabel maps an app label to
 // its auth method, with "+import" when the file turns import on.
 func adminEnablesSCIM(t *testing.T, env *simenv.Env, methodByLabel map[string]string) func() {
@@ -63,13 +63,13 @@ func adminEnablesSCIM(t *testing.T, env *simenv.Env, methodByLabel map[string]st
 			for _, app := range env.Org.Apps() {
 				id, _ := app["id"].(string)
 				spec, ok := methodByLabel[fmt.Sprint(app["label"])]
-				if !ok || tried[id] || !requested(env, "GET", "/api/v1/apps/"+id+"/connections/default") {
+				if !ok || tried[id] || !waitingOn(env, id) {
 					continue
 				}
 				tried[id] = true
-				method, extra, _ := strings.Cut(spec, "+") // "oauth+import": also Import New Users
+				method, extra, _ := strings.Cut(spec, "+") // "oauth+import": also Import New Users; "+nopush": Push Groups left unchecked
 				s := oktatest.SCIMSettings{BaseURL: env.SCIM20.URL, UserIDField: "userName", AuthMode: method,
-					Actions: oktatest.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: true, ImportNewUsers: extra == "import"}}
+					Actions: oktatest.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: extra != "nopush", ImportNewUsers: extra == "import"}}
 				switch method {
 				case "basic":
 					s.Username, s.Password = env.SCIMUser, env.SCIMPassword

@@ -25,7 +25,7 @@ func doctorLine(t *testing.T, out, name string) string {
 
 func TestDoctorAllGoodAgainstTheSimulator(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
-	path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "header", "saml"), integrationYAML("legacy", "1.1", "basic", "swa")))
+	path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "header", "saml"), integrationYAML("legacy", "1.1", "oauth", "swa")))
 	vars := envVars(env, nil)
 	r := cli(t, vars, "doctor", "-f", path)
 	if r.code != exitcode.OK {

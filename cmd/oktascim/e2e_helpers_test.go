@@ -102,9 +102,9 @@ func adminDoesManualSteps(t *testing.T, env *simenv.Env, settings func(app map[s
 				if st, ok := env.Org.Provisioning(id); ok && st.Enabled {
 					continue
 				}
-				// A person acts after reading the manual step, which the tool prints only
-				// after it has read the app's provisioning connection.
-				if !requested(env, "GET", "/api/v1/apps/"+id+"/connections/default") {
+				// A person acts after reading the manual step: once the tool waits for
+				// it (it polls the System Log for the app's configuration updates).
+				if !waitingOn(env, id) {
 					continue
 				}
 				s, ok := settings(app)
@@ -127,6 +127,17 @@ func assertNoSecrets(t *testing.T, out string, secrets ...string) {
 			t.Fatalf("a secret value appears in the output:\n%s", out)
 		}
 	}
+}
+
+// waitingOn reports whether the tool polls for a manual step on the app: it reads the
+// System Log for the app's configuration updates only while waiting.
+func waitingOn(env *simenv.Env, appID string) bool {
+	for _, r := range env.Org.Requests() {
+		if r.Method == "GET" && r.Path == "/api/v1/logs" && strings.Contains(r.RawQuery, appID) && strings.Contains(r.RawQuery, "application.configuration.update") {
+			return true
+		}
+	}
+	return false
 }
 
 func requested(env *simenv.Env, method, path string) bool {

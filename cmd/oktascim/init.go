@@ -262,9 +262,13 @@ func starterFile(o initOptions) string {
 	} else {
 		fmt.Fprintf(&b, "      mode: saml\n      saml:\n        acsUrl: https://%s.example.com/saml/acs\n        audience: https://%s.example.com\n", o.name, o.name)
 	}
-	b.WriteString("    visibility: { hideWeb: false, hideMobile: false, autoLogin: false }\n")
-	b.WriteString("    provisioning:               # To App actions (and import); defaults shown\n")
-	b.WriteString("      createUsers: true\n      updateUsers: true\n      deactivateUsers: true\n      syncPassword: false\n      pushGroups: false\n      importUsers: false\n")
+	b.WriteString("    # Declared means managed; omitted means untouched: a key left out is never written,\n")
+	b.WriteString("    # compared or asked of an admin (a new app gets Okta's own default for it).\n")
+	b.WriteString("    # visibility: { hideWeb: false, hideMobile: false, autoLogin: false }\n")
+	b.WriteString("    provisioning:               # To App actions; these three default to on\n")
+	b.WriteString("      createUsers: true\n      updateUsers: true\n      deactivateUsers: true\n")
+	b.WriteString("      # syncPassword: false     # uncomment to manage; left out, the org's value stays\n")
+	b.WriteString("      # pushGroups: false\n      # importUsers: false\n")
 	b.WriteString("    groups: []                  # Okta groups to assign, by exact name\n")
 	return b.String()
 }

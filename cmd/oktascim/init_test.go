@@ -38,7 +38,8 @@ func TestInitWritesAFileThatValidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the written file does not load: %v", err)
 	}
-	if in := f.Integrations[0]; in.Name != "wiki" || in.Kind != "template" || in.SCIM.Version != "2.0" || in.SignOn.Mode != "swa" || in.SCIM.Auth.Method != "basic" || in.SCIM.BaseURL != "https://wiki.example/scim/v2" {
+	if in := f.Integrations[0]; in.Name != "wiki" || in.Kind != "template" || in.SCIM.Version != "2.0" || in.SignOn.Mode != "swa" || in.SCIM.Auth.Method != "basic" || in.SCIM.BaseURL != "https://wiki.example/scim/v2" ||
+		in.Provisioning.SyncPassword != nil || in.Provisioning.PushGroups != nil || in.Visibility != (config.Visibility{}) || len(in.Provisioning.Defaulted) != 0 {
 		t.Fatalf("integration %+v", in)
 	}
 	before, _ := os.ReadFile(ttyOut)

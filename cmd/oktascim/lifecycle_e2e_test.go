@@ -270,22 +270,38 @@ func TestDriftShowsInPlanAndApplyFixesIt(t *testing.T) {
 	}
 }
 
-// TestConsoleOnlyActionsShowAsPendingManualSteps: push groups and import have no API;
-// drift there is a pending manual step in the plan, not a write.
+// TestConsoleOnlyActionsShowAsPendingManualSteps: push groups and import have no API.
+// On a custom app the wizard's checkbox is documented, so only the features list counts:
+// left unchecked, it is a pending manual step (exit 5), never a write. On a template
+// app the checkbox is not confirmed, so the Push Groups tab answering is accepted.
 func TestConsoleOnlyActionsShowAsPendingManualSteps(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
-	path := writeFile(t, fileOf(strings.Replace(integrationYAML("acme", "2.0", "header", "saml"),
-		"syncPassword: false }", "syncPassword: false, pushGroups: true }", 1)))
+	path := writeFile(t, fileOf(customYAML("hr", "header", "swa")))
 	vars := envVars(env, nil)
-	stop := adminDoesManualSteps(t, env, declaredSettings(env, map[string][2]string{"acme app": {"2.0", "header"}}))
+	stop := adminEnablesSCIM(t, env, map[string]string{"hr app": "header+nopush"})
 	r := cli(t, vars, "apply", "-f", path, "--yes", "--wait", "--wait-timeout", "300ms", "--poll-interval", "20ms")
 	stop()
-	if r.code == exitcode.OK {
-		t.Fatalf("apply claimed success though Push Groups was never checked\n%s", r.allOutput)
+	if r.code != exitcode.ManualPending {
+		t.Fatalf("apply exit %d, want 5: Push Groups was never checked\n%s", r.code, r.allOutput)
+	}
+	if !strings.Contains(r.stdout, "Under Supported provisioning actions, set the checkboxes below") || !strings.Contains(r.stdout, "Supported provisioning actions: Push Groups") {
+		t.Errorf("the step does not name the wizard's control:\n%s", r.stdout)
 	}
 	r = cli(t, vars, "plan", "-f", path, "--detailed-exitcode")
-	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "! manual step pending: Provisioning > Integration: set pushGroups off → on") {
+	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "! manual step pending: Provisioning > Integration > Supported provisioning actions: set pushGroups off → on") {
 		t.Fatalf("plan exit %d:\n%s", r.code, r.stdout)
+	}
+
+	tpl := writeFile(t, fileOf(strings.Replace(integrationYAML("acme", "2.0", "header", "saml"),
+		"syncPassword: false }", "syncPassword: false, pushGroups: true }", 1)))
+	stop = adminDoesManualSteps(t, env, declaredSettings(env, map[string][2]string{"acme app": {"2.0", "header"}}))
+	r = cli(t, vars, "apply", "-f", tpl, "--yes", "--wait", "--wait-timeout", "5s", "--poll-interval", "20ms")
+	stop()
+	if r.code != exitcode.OK || !strings.Contains(r.stdout, "if the page offers it") {
+		t.Fatalf("template app: apply exit %d, want 0 (the Push Groups tab shows Push Groups)\n%s", r.code, r.allOutput)
+	}
+	if r := cli(t, vars, "plan", "-f", tpl, "--detailed-exitcode"); r.code != exitcode.OK {
+		t.Fatalf("template app: plan exit %d\n%s", r.code, r.stdout)
 	}
 }
 
@@ -445,7 +461,7 @@ func TestPlanGoldenWithDrift(t *testing.T) {
 	}
 	env.Org.AddApp(map[string]any{"name": "scim2testapp_basic", "label": "adopted app", "signOnMode": "SAML_2_0"})
 	path = writeFile(t, fileOf(integrationYAML("same", "2.0", "header", "saml"), integrationYAML("drifted", "2.0", "oauth", "swa"),
-		integrationYAML("adopted", "2.0", "basic", "saml"), integrationYAML("new", "1.1", "header", "saml")))
+		integrationYAML("adopted", "2.0", "basic", "saml"), integrationYAML("new", "1.1", "oauth", "saml")))
 	vars := envVars(env, nil)
 	norm := func(s string) string {
 		return strings.NewReplacer(env.SCIM20.URL, "SCIM_URL", env.SCIM11.URL, "SCIM11_URL").Replace(s)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +39,9 @@ func newValidateCmd(f *factory) *cobra.Command {
 				SignOnMode string   `json:"signOnMode"`
 				BaseURL    string   `json:"baseUrl"`
 				Secrets    []source `json:"secrets"`
+				// Provisioning are the actions the file manages ("on (default)" for a
+				// documented default); every other action is left as the org has it.
+				Provisioning []actionDoc `json:"provisioning"`
 			}
 			sources := func(refs []*config.SecretRef) []source {
 				out := []source{}
@@ -49,7 +53,7 @@ func newValidateCmd(f *factory) *cobra.Command {
 			items := make([]item, len(selected))
 			for i, in := range selected {
 				want := plan.DesiredApp(in)
-				items[i] = item{in.Name, appKindName(want.Name), want.SignOnMode, in.SCIM.BaseURL, sources(in.SecretRefs())}
+				items[i] = item{in.Name, appKindName(want.Name), want.SignOnMode, in.SCIM.BaseURL, sources(in.SecretRefs()), actionDocs(in)}
 			}
 			orgSecrets := sources(file.Org.SecretRefs())
 			if f.structured() {
@@ -61,8 +65,9 @@ func newValidateCmd(f *factory) *cobra.Command {
 					Warnings     int      `json:"warnings"`
 				}{file.Path, true, items, orgSecrets, len(file.Warnings)})
 			}
-			for _, it := range items {
+			for i, it := range items {
 				fmt.Fprintf(f.io.Out, "%s: %s app, %s sign-on, SCIM at %s\n", it.Name, it.App, it.SignOnMode, it.BaseURL)
+				fmt.Fprintf(f.io.Out, "  provisioning: %s\n", actionsLine(selected[i]))
 				for _, s := range it.Secrets {
 					fmt.Fprintf(f.io.Out, "  secret %s from %s\n", s.Field, s.Source)
 				}
@@ -76,4 +81,43 @@ func newValidateCmd(f *factory) *cobra.Command {
 	}
 	o.bind(cmd.Flags())
 	return cmd
+}
+
+// actionDoc is one managed provisioning action in validate's document.
+type actionDoc struct {
+	Name    string `json:"name"`
+	On      bool   `json:"on"`
+	Default bool   `json:"default"`
+}
+
+func actionDocs(in config.Integration) []actionDoc {
+	var out []actionDoc
+	for _, a := range plan.DeclaredActions(in.Provisioning) {
+		out = append(out, actionDoc{a.Name, a.On, a.Defaulted})
+	}
+	return out
+}
+
+// actionsLine lists the managed actions, and the ones left as the org has them.
+func actionsLine(in config.Integration) string {
+	var on, untouched []string
+	declared := map[string]bool{}
+	for _, a := range plan.DeclaredActions(in.Provisioning) {
+		on = append(on, a.Name+" "+a.Value())
+		declared[a.Name] = true
+	}
+	names := []string{"syncPassword", "pushGroups", "importUsers"}
+	if in.Kind == config.KindCustom {
+		names = append(names, "importGroups")
+	}
+	for _, n := range names {
+		if !declared[n] {
+			untouched = append(untouched, n)
+		}
+	}
+	line := strings.Join(on, ", ")
+	if len(untouched) > 0 {
+		line += "; not in the file, left as the org has them: " + strings.Join(untouched, ", ")
+	}
+	return line
 }

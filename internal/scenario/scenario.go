@@ -83,8 +83,8 @@ func All() []Scenario {
 		}
 	}
 	all = append(all,
-		lifecycle("template-scim11", "a SCIM 1.1 template app (scim1testapp)",
-			Integration{Key: "scim11", SCIM: "1.1", Auth: "header", SignOn: "saml"}),
+		lifecycle("template-scim11", "a SCIM 1.1 template app (scim1testapp, taken as the OAuth bearer variant)",
+			Integration{Key: "scim11", SCIM: "1.1", Auth: "oauth", SignOn: "saml"}),
 		lifecycle("several-at-once", "three integrations in one file, worked on concurrently",
 			Integration{Key: "a", SCIM: "2.0", Auth: "header", SignOn: "saml"},
 			Integration{Key: "b", SCIM: "2.0", Auth: "basic", SignOn: "swa"},
