@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
@@ -188,43 +189,76 @@ func (r *runner) verifyGroupPush(ctx context.Context, ir *integrationRun, wants 
 			return false
 		}
 	}
-	return r.groupsOnServer(ctx, ir, wants, true)
+	return r.awaitGroupsOnServer(ctx, ir, wants)
 }
 
-// groupsOnServer checks the SCIM server lists each group (where the tool holds the
-// credentials Okta uses); report is false while polling.
-func (r *runner) groupsOnServer(ctx context.Context, ir *integrationRun, wants []plan.PushWant, report bool) bool {
+// awaitGroupsOnServer waits, bounded and visibly, until the SCIM server lists each
+// pushed group: Okta pushes asynchronously, so a mapping can be ACTIVE before the
+// server has the group.
+func (r *runner) awaitGroupsOnServer(ctx context.Context, ir *integrationRun, wants []plan.PushWant) bool {
+	deadline := r.opts.Now().Add(r.opts.PushWait)
+	delay := 100 * time.Millisecond
+	reported := false
+	for {
+		missing, err := r.missingOnServer(ctx, ir, wants)
+		switch {
+		case err != nil:
+			r.fail(ir, StepPush, err, "")
+			return false
+		case len(missing) == 0:
+			return true
+		case !r.opts.Now().Before(deadline):
+			r.fail(ir, StepPush, fmt.Errorf("Okta reports the push ACTIVE but the SCIM server still has no group %s after %s", strings.Join(missing, ", "), r.opts.PushWait),
+				"see 'oktascim logs --failures' for the push's outcome")
+			return false
+		case !reported:
+			reported = true
+			r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Waiting, AppID: ir.app.ID,
+				Detail: fmt.Sprintf("waiting for the SCIM server to list %s (Okta pushes groups asynchronously; up to %s)", strings.Join(missing, ", "), r.opts.PushWait)})
+		}
+		select {
+		case <-ctx.Done():
+			r.fail(ir, StepPush, ctx.Err(), "")
+			return false
+		case <-time.After(delay):
+		}
+		if delay *= 2; delay > r.opts.PollInterval {
+			delay = r.opts.PollInterval
+		}
+	}
+}
+
+// missingOnServer lists the pushed groups the SCIM server does not have (none where
+// the tool lacks the credentials Okta uses).
+func (r *runner) missingOnServer(ctx context.Context, ir *integrationRun, wants []plan.PushWant) ([]string, error) {
 	creds, ok := ir.creds.scim()
 	if !ok {
-		return true // OAuth 2: Okta's own tokens; the mapping status is the verification
+		return nil, nil // OAuth 2: Okta's own tokens; the mapping status is the verification
 	}
 	t := scim.Target{BaseURL: ir.in.SCIM.BaseURL, Version: ir.in.SCIM.Version, Credentials: creds}
 	var missing []string
 	for _, w := range wants {
 		id, err := scim.GroupByName(ctx, r.opts.SCIMClient, t, w.Target)
 		if err != nil {
-			if report {
-				r.fail(ir, StepPush, fmt.Errorf("looking for group %q on the SCIM server: %w", w.Target, err), "")
-			}
-			return false
+			return nil, fmt.Errorf("looking for group %q on the SCIM server: %w", w.Target, err)
 		}
 		if id == "" {
 			missing = append(missing, w.Target)
 		}
 	}
-	if len(missing) > 0 {
-		if report {
-			r.fail(ir, StepPush, fmt.Errorf("Okta reports the push ACTIVE but the SCIM server has no group %s", strings.Join(missing, ", ")),
-				"see 'oktascim logs --failures' for the push's outcome")
-		}
-		return false
-	}
-	return true
+	return missing, nil
+}
+
+// groupsOnServer reports whether the SCIM server lists each group (for the console
+// path, which polls on its own).
+func (r *runner) groupsOnServer(ctx context.Context, ir *integrationRun, wants []plan.PushWant) bool {
+	missing, err := r.missingOnServer(ctx, ir, wants)
+	return err == nil && len(missing) == 0
 }
 
 // manualGroupPush is the console path for an org without the Group Push Mappings API.
 func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants []plan.PushWant) {
-	if r.groupsOnServer(ctx, ir, wants, false) {
+	if r.groupsOnServer(ctx, ir, wants) {
 		r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Unchanged, AppID: ir.app.ID,
 			Detail: fmt.Sprintf("the SCIM server has all %d group(s) (this org has no Group Push Mappings API; verified on the server)", len(wants))})
 		return
@@ -248,7 +282,7 @@ func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants 
 		return
 	}
 	r.waitFor(ctx, ir, StepPush, r.opts.Now(), func() (bool, error) {
-		return r.groupsOnServer(ctx, ir, wants, false), nil
+		return r.groupsOnServer(ctx, ir, wants), nil
 	}, "verified: the SCIM server lists every pushed group")
 }
 

@@ -126,6 +126,9 @@ func newRunner(opts Options) *runner {
 	if opts.PollInterval == 0 {
 		opts.PollInterval = 5 * time.Second
 	}
+	if opts.PushWait == 0 {
+		opts.PushWait = 2 * time.Minute
+	}
 	if opts.SCIMClient == nil {
 		opts.SCIMClient = &http.Client{Timeout: 15 * time.Second}
 	}

@@ -112,11 +112,14 @@ type Options struct {
 	Wait         bool
 	WaitTimeout  time.Duration // 0 → 15 min
 	PollInterval time.Duration // 0 → 5 s
-	ShowSecrets  bool          // print SCIM secrets in manual steps
-	Report       func(Event)
-	Manual       ManualHandler
-	SCIMClient   *http.Client // for the connection test; nil → 15 s timeout client
-	Now          func() time.Time
+	// PushWait bounds the wait for pushed groups to reach the SCIM server (Okta pushes
+	// asynchronously); 0 → 2 min.
+	PushWait    time.Duration
+	ShowSecrets bool // print SCIM secrets in manual steps
+	Report      func(Event)
+	Manual      ManualHandler
+	SCIMClient  *http.Client // for the connection test; nil → 15 s timeout client
+	Now         func() time.Time
 	// Prune removes what the file does not name: group assignments of its apps, and
 	// apps stamped by oktascim whose integration is no longer in AllIntegrations.
 	Prune bool

@@ -59,10 +59,6 @@ type Env struct {
 	SCIMToken, SCIMUser, SCIMPassword string
 	// OAuth is an authorization server that issues SCIMToken to its one client.
 	OAuth *OAuthServer
-	// UntouchedOn is what the admin stand-in leaves in a checkbox the manual step does
-	// not mention (Push Groups, Import): Okta's default there is not confirmed, so
-	// tests run with both.
-	UntouchedOn bool
 
 	closers []func() error
 }
@@ -249,8 +245,8 @@ func (e *Env) AdminStandIn(delay time.Duration) apply.ManualHandler {
 		case v.Custom:
 			s := oktatest.SCIMSettings{BaseURL: v.BaseURL, UserIDField: v.UserIDField, AuthMode: v.AuthMode,
 				Username: v.Username, Password: v.Password.Value(),
-				Actions: oktatest.SCIMActions{ImportNewUsers: e.untouched(v.ImportUsers), PushNewUsers: v.PushNewUsers,
-					PushProfileUpdates: v.PushProfileUpdates, PushGroups: e.untouched(v.PushGroups), ImportGroups: e.untouched(v.ImportGroups)}}
+				Actions: oktatest.SCIMActions{ImportNewUsers: untouched(v.ImportUsers), PushNewUsers: v.PushNewUsers,
+					PushProfileUpdates: v.PushProfileUpdates, PushGroups: untouched(v.PushGroups), ImportGroups: untouched(v.ImportGroups)}}
 			switch v.AuthMode {
 			case "header":
 				s.HeaderValue = "Bearer " + v.Token.Value() // the wizard's HTTP Header mode
@@ -264,19 +260,14 @@ func (e *Env) AdminStandIn(delay time.Duration) apply.ManualHandler {
 		return e.Org.EnableProvisioning(ctx, m.AppID, oktatest.ProvisioningSettings{
 			BaseURL: v.BaseURL, AuthMode: v.AuthMode, Token: v.Token.Value(), Username: v.Username, Password: v.Password.Value(),
 			UserIDField: v.UserIDField, PushNewUsers: v.PushNewUsers, PushProfileUpdates: v.PushProfileUpdates,
-			PushGroups: e.untouched(v.PushGroups), ImportUsers: e.untouched(v.ImportUsers),
+			PushGroups: untouched(v.PushGroups), ImportUsers: untouched(v.ImportUsers),
 		})
 	}
 }
 
-// untouched is a checkbox as the admin leaves it: as the step says, else as the form
-// showed it.
-func (e *Env) untouched(b *bool) bool {
-	if b != nil {
-		return *b
-	}
-	return e.UntouchedOn
-}
+// untouched is a checkbox as the admin leaves it: as the step says, else unchecked
+// (what Okta then shows is the actions-after-enable variant's to decide).
+func untouched(b *bool) bool { return b != nil && *b }
 
 // Close stops every server.
 func (e *Env) Close() {
