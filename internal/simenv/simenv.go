@@ -177,7 +177,7 @@ func (e *Env) ExampleVars() map[string]string {
 		"WIKI_SCIM_URL": e.SCIM20.URL, "WIKI_SCIM_PASSWORD": e.SCIMPassword,
 		// multi-env.yaml: one environment, "sim"
 		"ENV": "sim", "APP_URL": "https://app.example.com",
-		"LEGACY_SCIM_URL": e.SCIM11.URL, "LEGACY_SCIM_USERNAME": e.SCIMUser, "LEGACY_SCIM_PASSWORD": e.SCIMPassword,
+		"LEGACY_SCIM_URL": e.SCIM11.URL, "LEGACY_SCIM_TOKEN": e.SCIMToken,
 	}
 }
 
