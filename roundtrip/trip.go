@@ -255,7 +255,7 @@ func (t *trip) deactivate(ctx context.Context) {
 func (t *trip) groupPush(ctx context.Context) {
 	began := t.opts.Now()
 	switch {
-	case !t.in.Provisioning.PushGroups:
+	case !config.On(t.in.Provisioning.PushGroups):
 		t.report(t.stage(5, StageGroupPush, began, apply.Skipped, "pushGroups is off in the file"))
 		return
 	case len(t.in.PushGroups) == 0:
