@@ -96,7 +96,7 @@ func TestSharedSecretFile(t *testing.T) {
 	_, err := Load(filepath.Join(dir, "full.yaml"), LoadOptions{LookupEnv: testEnv})
 	var problems Problems
 	if !errors.As(err, &problems) || len(problems) != 1 || !strings.Contains(problems[0].String(),
-		"full.yaml:38:27: integrations[1].scim.auth.password.file: "+dir+"/secrets/legacy.pw is accessible by group or others (mode 0644); a secret file must be the user's alone") {
+		"full.yaml:40:27: integrations[1].scim.auth.password.file: "+dir+"/secrets/legacy.pw is accessible by group or others (mode 0644); a secret file must be the user's alone") {
 		t.Fatalf("Load = %v, want the shared secret file refused", err)
 	}
 	f, err := Load(filepath.Join(dir, "full.yaml"), LoadOptions{LookupEnv: testEnv, AllowSharedSecretFiles: true})
