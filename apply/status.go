@@ -119,6 +119,6 @@ func (r *runner) lastTest(ctx context.Context, appID string) (*LogLine, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
-	e := events[0]
-	return &LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor}, nil
+	l := LogLineOf(events[0])
+	return &l, nil
 }

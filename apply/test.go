@@ -90,7 +90,7 @@ func (r *runner) reportTest(t *connectionTest, failures []LogLine, logErr error)
 		ev.Outcome = Failed
 		ev.Detail = fmt.Sprintf("the SCIM server answers the test request, but the System Log shows %d provisioning failure(s) on the app since %s: newest: %s %s",
 			len(failures), r.start.Format(time.TimeOnly), failures[0].EventType, orUnknown(failures[0].Reason))
-		ev.Hint = systemlog.Hint(okta.LogEvent{EventType: failures[0].EventType, Result: failures[0].Outcome, Reason: failures[0].Reason})
+		ev.Hint = systemlog.Hint(failures[0].Event())
 		ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
 	case !t.canProbe:
 		// Not a pass: nothing here could send what Okta sends.
@@ -119,7 +119,7 @@ func provisioningFailures(events []okta.LogEvent) []LogLine {
 		case !e.Failed():
 			succeeded[e.EventType] = true
 		case !succeeded[e.EventType] && systemlog.IsProvisioning(e.EventType):
-			out = append(out, LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor})
+			out = append(out, LogLineOf(e))
 		}
 	}
 	return out

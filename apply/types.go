@@ -61,6 +61,16 @@ type LogLine struct {
 	Actor     string    `json:"actor,omitempty"`
 }
 
+// LogLineOf is the one conversion of a System Log event to a report's line.
+func LogLineOf(e okta.LogEvent) LogLine {
+	return LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor}
+}
+
+// Event is the line as the event it came from (what systemlog's hints and lines take).
+func (l LogLine) Event() okta.LogEvent {
+	return okta.LogEvent{Published: l.Time, EventType: l.EventType, Result: l.Outcome, Reason: l.Reason, Actor: l.Actor}
+}
+
 // ManualStep is what an admin must do in the Admin Console because the API cannot.
 type ManualStep struct {
 	Integration string        `json:"integration"`

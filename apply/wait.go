@@ -81,7 +81,7 @@ func (r *runner) configFailureSince(ctx context.Context, appID string, since tim
 func logLines(events []okta.LogEvent) []LogLine {
 	out := make([]LogLine, 0, len(events))
 	for _, e := range events {
-		out = append(out, LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor})
+		out = append(out, LogLineOf(e))
 	}
 	return out
 }

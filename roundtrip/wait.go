@@ -103,7 +103,7 @@ func (t *trip) failWait(n int, name string, began time.Time, w waited, what stri
 		s.SCIM = w.answer.String()
 	}
 	for _, e := range w.failures {
-		s.SystemLog = append(s.SystemLog, apply.LogLine{Time: e.Published, EventType: e.EventType, Outcome: e.Result, Reason: e.Reason, Actor: e.Actor})
+		s.SystemLog = append(s.SystemLog, apply.LogLineOf(e))
 	}
 	if len(w.failures) > 0 {
 		e := w.failures[0]

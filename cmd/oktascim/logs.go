@@ -168,14 +168,7 @@ func eventJSON(e okta.LogEvent) logEventJSON {
 }
 
 func printEvent(w io.Writer, e okta.LogEvent) {
-	line := fmt.Sprintf("%s  %-45s  %-8s", e.Published.UTC().Format("2006-01-02T15:04:05Z"), e.EventType, e.Result)
-	if e.Reason != "" {
-		line += "  " + e.Reason
-	}
-	if e.Actor != "" {
-		line += "  (by " + e.Actor + ")"
-	}
-	fmt.Fprintln(w, strings.TrimRight(line, " "))
+	fmt.Fprintln(w, systemlog.Line(e))
 	if h := systemlog.Hint(e); h != "" {
 		fmt.Fprintf(w, "    hint: %s\n", h)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/redact"
 	"github.com/oktascim/oktascim/plan"
+	"github.com/oktascim/oktascim/systemlog"
 )
 
 // reportVersion is the version of the JSON document shape.
@@ -107,7 +108,7 @@ func (p *stepPrinter) Step(e apply.Event) {
 		p.manual(indent, e.Manual)
 	}
 	for _, l := range e.SystemLog {
-		fmt.Fprintf(p.w, "%s  System Log %s  %s  %s  %s\n", indent, l.Time.Format("2006-01-02T15:04:05Z07:00"), l.EventType, l.Outcome, l.Reason)
+		fmt.Fprintf(p.w, "%s  System Log %s\n", indent, systemlog.Line(l.Event()))
 	}
 	for _, w := range e.Warnings {
 		fmt.Fprintf(p.w, "%s  warning: %s\n", indent, w)
