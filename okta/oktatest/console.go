@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	_ "embed"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	htmltemplate "html/template"
@@ -311,6 +312,7 @@ func (c *Console) saveGeneral(w http.ResponseWriter, r *http.Request, page appPa
 func (c *Console) postProvisioning(w http.ResponseWriter, r *http.Request, page appPage) {
 	a, f := page.App, formFromPost(r.PostForm)
 	page.Form, page.DefaultTab, page.From = f, "provisioning", r.PostForm.Get("action")
+	c.org.keepSavedCredentials(a, &f) // the page shows them blank; Okta keeps them
 	if a.Custom && !a.SCIMOn {
 		page.Error = "set Provisioning to SCIM on the General tab first"
 		c.render(w, http.StatusUnprocessableEntity, "app", page)
@@ -376,6 +378,30 @@ func (c *Console) postProvisioning(w http.ResponseWriter, r *http.Request, page 
 	default:
 		page.Error = "press Test or Save"
 		c.render(w, http.StatusBadRequest, "app", page)
+	}
+}
+
+// keepSavedCredentials fills the credential fields a person left blank with the saved
+// connection's, as Okta keeps the saved token when an admin edits only the actions. The
+// saved Authorization header gives them back, except an OAuth 2 client's secret.
+func (o *Org) keepSavedCredentials(a consoleApp, f *provisioningForm) {
+	if !a.Provisioning.Enabled || f.AuthMode != a.Provisioning.AuthMode {
+		return
+	}
+	o.mu.Lock()
+	authz := o.cx().authz[a.ID]
+	o.mu.Unlock()
+	switch {
+	case f.AuthMode == "basic" && f.Username == "" && f.Password == "":
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(authz, "Basic "))
+		if user, pass, ok := strings.Cut(string(raw), ":"); err == nil && ok {
+			f.Username, f.Password = user, pass
+		}
+	case f.Token != "":
+	case f.AuthMode == "oauth" || (a.Custom && f.AuthMode == "header"):
+		f.Token = strings.TrimPrefix(authz, "Bearer ")
+	case f.AuthMode == "header":
+		f.Token = authz // the template's API token is the header, verbatim
 	}
 }
 

@@ -152,6 +152,17 @@ func TestConsoleTemplateAppProvisioning(t *testing.T) {
 	if strings.Join(results, ",") != "FAILURE,SUCCESS" {
 		t.Errorf("configuration.update events %v, want the failed save then the good one (a Test logs nothing)", results)
 	}
+	// Editing only the actions: the token left blank, Okta keeps the saved one.
+	form.Set("token", "")
+	form.Del("pushGroups")
+	form.Set("importUsers", "on")
+	if resp, body = s.post(page+"provisioning", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save with the token left blank: %d %q", resp.StatusCode, textOf(body, "error"))
+	}
+	want.PushGroups, want.ImportUsers = false, true
+	if p, _ := s.org.Provisioning(id); p != want {
+		t.Fatalf("provisioning after editing the actions: %+v, want %+v", p, want)
+	}
 	// Unchecking Enable API integration and saving turns it off.
 	form.Del("enable")
 	if resp, _ = s.post(page+"provisioning", form); resp.StatusCode != http.StatusSeeOther {
@@ -195,6 +206,21 @@ func TestConsoleCustomAppSCIM(t *testing.T) {
 	p, _ := s.org.Provisioning(id)
 	if !p.Enabled || p.AuthMode != "basic" || !p.PushNewUsers || p.PushProfileUpdates {
 		t.Fatalf("provisioning after save: %+v", p)
+	}
+	// Blank credentials keep the saved ones; wrong ones are tested and refused.
+	form.Del("username")
+	form.Del("password")
+	form.Set("pushProfileUpdates", "on")
+	if resp, body = s.post(page+"provisioning", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save with blank credentials: %d %q", resp.StatusCode, textOf(body, "error"))
+	}
+	if p, _ := s.org.Provisioning(id); !p.PushProfileUpdates {
+		t.Errorf("the edited action was not saved: %+v", p)
+	}
+	form.Set("username", "okta")
+	form.Set("password", "wrong")
+	if resp, body = s.post(page+"provisioning", form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(textOf(body, "error"), "401") {
+		t.Fatalf("save with a wrong password: %d %q", resp.StatusCode, textOf(body, "error"))
 	}
 	s.org.mu.Lock()
 	importGroups := s.org.cx().apps[id].importGroups
