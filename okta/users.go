@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
@@ -201,4 +202,37 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 // pushed, on the app and on the SCIM server (deleteTargetGroup=true).
 func (c *Client) DeleteGroupPushAndTarget(ctx context.Context, appID, id string) error {
 	return c.raw(ctx, "delete group push mapping "+id, "DELETE", groupPushPath(appID)+"/"+url.PathEscape(id)+"?deleteTargetGroup=true", nil, nil)
+}
+
+// DatedGroup is a group with its creation time.
+type DatedGroup struct {
+	Group
+	Created time.Time
+}
+
+// GroupsWithNamePrefix lists the Okta groups (type OKTA_GROUP) whose name starts with
+// prefix (Okta's q), with their creation times.
+func (c *Client) GroupsWithNamePrefix(ctx context.Context, prefix string) ([]DatedGroup, error) {
+	var out []DatedGroup
+	l := listing{op: "search groups " + prefix, what: "groups", path: "/api/v1/groups?" + url.Values{"q": {prefix}, "limit": {"200"}}.Encode(), maxPages: maxProbePages}
+	err := readList(ctx, c, l, func(page []struct {
+		groupJSON
+		Created *time.Time `json:"created"`
+	}) bool {
+		for _, g := range page {
+			if g.Profile == nil || g.Type != "OKTA_GROUP" || !strings.HasPrefix(g.Profile.Name, prefix) {
+				continue
+			}
+			d := DatedGroup{Group: Group{ID: g.ID, Name: g.Profile.Name, Type: g.Type}}
+			if g.Created != nil {
+				d.Created = *g.Created
+			}
+			out = append(out, d)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

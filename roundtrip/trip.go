@@ -24,7 +24,9 @@ type trip struct {
 	target scim.Target
 	have   okta.UserProvisioning // the actions as Okta has them
 	start  time.Time             // for the System Log
-	code   int
+	// logsRead is when a wait last read the System Log.
+	logsRead time.Time
+	code     int
 
 	// What was made, for the cleanup.
 	user     okta.User
@@ -392,34 +394,63 @@ func (t *trip) scimLeft(ctx context.Context) string {
 	return fmt.Sprintf("the SCIM server does not allow deleting user %s (%s); it keeps it %s", t.scimID, ans, state)
 }
 
-// removeLeftovers removes earlier runs' probe users (older than LeftoverAge).
+// removeLeftovers removes earlier runs' probe users and groups (older than
+// LeftoverAge), and the group pushes of those groups on the run's apps.
 func (t *trip) removeLeftovers(ctx context.Context) {
 	began := t.opts.Now()
-	users, err := t.opts.Client.UsersWithLoginPrefix(ctx, ProbePrefix)
+	c := t.opts.Client
+	bad := func(err error) {
+		t.fail(t.stage(0, StageLeftovers, began, apply.Failed, "could not look for leftover probes: "+err.Error()), codeOf(ctx, err))
+	}
+	users, err := c.UsersWithLoginPrefix(ctx, ProbePrefix)
 	if err != nil {
-		s := t.stage(0, StageLeftovers, began, apply.Failed, "could not look for leftover probe users: "+err.Error())
-		t.fail(s, codeOf(ctx, err))
+		bad(err)
 		return
 	}
+	groups, err := c.GroupsWithNamePrefix(ctx, ProbePrefix)
+	if err != nil {
+		bad(err)
+		return
+	}
+	old := func(created time.Time) bool { return created.IsZero() || began.Sub(created) >= t.opts.LeftoverAge }
 	var removed, young, failed []string
 	for _, u := range users {
-		if !strings.HasPrefix(strings.ToLower(u.Login), ProbePrefix) {
-			continue
-		}
-		if !u.Created.IsZero() && began.Sub(u.Created) < t.opts.LeftoverAge {
+		switch {
+		case !strings.HasPrefix(strings.ToLower(u.Login), ProbePrefix):
+		case !old(u.Created):
 			young = append(young, u.Login)
-			continue
+		default:
+			if err := c.DeleteUser(ctx, u.ID); err != nil {
+				failed = append(failed, u.Login+": "+err.Error())
+				continue
+			}
+			removed = append(removed, u.Login)
 		}
-		if err := t.opts.Client.DeleteUser(ctx, u.ID); err != nil {
-			failed = append(failed, u.Login+": "+err.Error())
-			continue
+	}
+	var oldGroups []okta.DatedGroup
+	for _, g := range groups {
+		if old(g.Created) {
+			oldGroups = append(oldGroups, g)
+		} else {
+			young = append(young, "group "+g.Name)
 		}
-		removed = append(removed, u.Login)
+	}
+	if len(oldGroups) > 0 {
+		for _, e := range t.removeLeftoverPushes(ctx, oldGroups) {
+			failed = append(failed, e.Error())
+		}
+		for _, g := range oldGroups {
+			if err := c.DeleteGroup(ctx, g.ID); err != nil {
+				failed = append(failed, "group "+g.Name+": "+err.Error())
+				continue
+			}
+			removed = append(removed, "group "+g.Name)
+		}
 	}
 	if len(removed)+len(young)+len(failed) == 0 {
 		return
 	}
-	detail := fmt.Sprintf("removed %d leftover probe user(s) of earlier runs: %s", len(removed), listOrNone(removed))
+	detail := fmt.Sprintf("removed %d leftover probe(s) of earlier runs: %s", len(removed), listOrNone(removed))
 	if len(young) > 0 {
 		detail += fmt.Sprintf("; left %d younger than %s (another run may be using them): %s", len(young), t.opts.LeftoverAge, strings.Join(young, ", "))
 	}
@@ -430,6 +461,42 @@ func (t *trip) removeLeftovers(ctx context.Context) {
 		return
 	}
 	t.report(s)
+}
+
+// removeLeftoverPushes deactivates and deletes, with their groups on the app and the
+// SCIM server, the pushes of leftover probe groups on the run's apps.
+func (t *trip) removeLeftoverPushes(ctx context.Context, groups []okta.DatedGroup) []error {
+	ids := map[string]bool{}
+	for _, g := range groups {
+		ids[g.ID] = true
+	}
+	var errs []error
+	for _, in := range t.opts.Integrations {
+		app, err := t.session.ManagedApp(ctx, in)
+		if err != nil {
+			continue // not made yet: nothing of it to remove
+		}
+		pushes, err := t.opts.Client.GroupPushes(ctx, app.ID)
+		if err != nil {
+			if !okta.IsFeatureOff(err) && !errors.Is(err, okta.ErrProvisioningOff) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		for _, p := range pushes {
+			if !ids[p.SourceGroupID] {
+				continue
+			}
+			if _, err := t.opts.Client.SetGroupPushStatus(ctx, app.ID, p.ID, "INACTIVE"); err != nil && !okta.IsNotFound(err) {
+				errs = append(errs, err)
+				continue
+			}
+			if err := t.opts.Client.DeleteGroupPushAndTarget(ctx, app.ID, p.ID); err != nil && !okta.IsNotFound(err) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errs
 }
 
 func listOrNone(s []string) string {

@@ -38,8 +38,13 @@ func (t *trip) wait(ctx context.Context, began time.Time, eventType string, chec
 			// Not an answer from the server (bad credentials here, say): no point waiting.
 			return waited{code: exitcode.Failure, detail: err.Error(), answer: ans}
 		}
-		if failures := t.failures(ctx, eventType); len(failures) > 0 {
-			return waited{code: exitcode.ConnectionFailed, detail: "Okta reports it failed", answer: ans, failures: failures}
+		// The System Log's rate limit is low (and its events come late): read it at most
+		// once a second while waiting.
+		if now := t.opts.Now(); now.Sub(t.logsRead) >= time.Second {
+			t.logsRead = now
+			if failures := t.failures(ctx, eventType); len(failures) > 0 {
+				return waited{code: exitcode.ConnectionFailed, detail: "Okta reports it failed", answer: ans, failures: failures}
+			}
 		}
 		if !t.opts.Now().Add(pause).Before(deadline) {
 			w := waited{code: exitcode.ConnectionFailed, detail: fmt.Sprintf("not seen within %s", t.opts.Timeout), answer: ans}
