@@ -200,3 +200,21 @@ func TestRunRemovesLeftoverGroups(t *testing.T) {
 		t.Errorf("%d groups left on the SCIM server: %v", n, env.SCIM20.Groups())
 	}
 }
+
+// TestRunLostCreateAnswer: Okta makes the probe user but its answer is lost: stage 1
+// fails, and the cleanup finds the user by its login and deletes it.
+func TestRunLostCreateAnswer(t *testing.T) {
+	env, c, ins := setup(t, nil)
+	env.Org.InjectFault(oktatest.Fault{Method: "POST", Path: "/api/v1/users", Kind: oktatest.FaultResetAfterWrite})
+	res := Run(context.Background(), Options{Client: c, Integrations: ins[:1], Timeout: 5 * time.Second, PollInterval: 10 * time.Millisecond})
+	if res.Code != 1 || res.Stages[0].Outcome != apply.Failed {
+		t.Fatalf("exit %d: %+v", res.Code, res.Stages)
+	}
+	last := res.Stages[len(res.Stages)-1]
+	if last.Name != StageCleanup || last.Outcome != apply.Done || !strings.Contains(last.Detail, "deactivated and deleted") {
+		t.Fatalf("cleanup: %+v", last)
+	}
+	if n := len(env.Org.Users()); n != 0 {
+		t.Errorf("%d users left in the org: %v", n, env.Org.Users())
+	}
+}

@@ -28,13 +28,16 @@ type trip struct {
 	logsRead time.Time
 	code     int
 
-	// What was made, for the cleanup.
-	user     okta.User
-	assigned bool
-	scimID   string
-	scimOff  bool // the SCIM user is known deactivated (or gone)
-	group    okta.Group
-	push     okta.GroupPush
+	// What was made, for the cleanup. login and groupName are set before the create, so
+	// that a create whose answer was lost (Ctrl-C, a timeout) is found by its name.
+	login     string
+	groupName string
+	user      okta.User
+	assigned  bool
+	scimID    string
+	scimOff   bool // the SCIM user is known deactivated (or gone)
+	group     okta.Group
+	push      okta.GroupPush
 }
 
 func (t *trip) stage(n int, name string, began time.Time, outcome apply.Outcome, detail string) Stage {
@@ -141,6 +144,7 @@ func (t *trip) assign(ctx context.Context) bool {
 	began := t.opts.Now()
 	c := t.opts.Client
 	login := ProbePrefix + random(10) + "@" + t.domain()
+	t.login = login
 	u, err := c.CreateStagedUser(ctx, login, "Oktascim", "Probe")
 	if err != nil {
 		t.fail(t.stage(1, StageAssign, began, apply.Failed, err.Error()), codeOf(ctx, err))
@@ -266,6 +270,7 @@ func (t *trip) groupPush(ctx context.Context) {
 	}
 	c := t.opts.Client
 	name := ProbePrefix + random(10)
+	t.groupName = name
 	g, err := c.CreateGroup(ctx, name, "disposable group of oktascim test --round-trip; safe to delete")
 	if err != nil {
 		t.fail(t.stage(5, StageGroupPush, began, apply.Failed, err.Error()), codeOf(ctx, err))
@@ -335,6 +340,7 @@ func (t *trip) cleanup(parent context.Context) {
 	defer cancel()
 	c := t.opts.Client
 	var done, problems []string
+	t.findLost(ctx)
 	if t.push.ID != "" || t.group.ID != "" {
 		if err := t.removePush(ctx); err != nil {
 			problems = append(problems, err.Error())
@@ -372,6 +378,29 @@ func (t *trip) cleanup(parent context.Context) {
 		t.code = exitcode.Worst(t.code, exitcode.Interrupted)
 	}
 	t.report(s)
+}
+
+// findLost looks up, by name, a probe user or group whose create was sent but whose
+// answer never came (Okta may have made it all the same).
+func (t *trip) findLost(ctx context.Context) {
+	if t.user.ID == "" && t.login != "" {
+		if users, err := t.opts.Client.UsersWithLoginPrefix(ctx, t.login); err == nil {
+			for _, u := range users {
+				if strings.EqualFold(u.Login, t.login) {
+					t.user = u
+				}
+			}
+		}
+	}
+	if t.group.ID == "" && t.groupName != "" {
+		if groups, err := t.opts.Client.GroupsWithNamePrefix(ctx, t.groupName); err == nil {
+			for _, g := range groups {
+				if g.Name == t.groupName {
+					t.group = g.Group
+				}
+			}
+		}
+	}
 }
 
 // scimLeft says what the round trip leaves on the SCIM server, deleting the user

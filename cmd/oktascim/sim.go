@@ -64,6 +64,7 @@ simulator's own throwaway credentials, not an org's.`,
 	fl.StringVar(&o.env.SCIMToken, "scim-token", "", "the SCIM servers' token (default $OKTASCIM_SIM_SCIM_TOKEN, else random)")
 	fl.StringVar(&o.env.SCIMPassword, "scim-password", "", "the SCIM servers' Basic password (default $OKTASCIM_SIM_SCIM_PASSWORD, else random)")
 	fl.StringVar(&o.env.OAuthClientSecret, "oauth-client-secret", "", "the SCIM OAuth server's client secret (default $OKTASCIM_SIM_OAUTH_CLIENT_SECRET, else random)")
+	fl.DurationVar(&o.env.Org.ProvisioningDelay, "provisioning-delay", 200*time.Millisecond, "how long after an assignment, a profile change or an unassignment the org pushes it to the app's SCIM server, as Okta does asynchronously")
 	fl.StringArrayVar(&o.variants, "variant", nil, "NAME=VALUE: how the simulator answers where Okta's behaviour is unconfirmed (repeatable; see docs/variants.md)")
 	fl.StringVar(&o.envFile, "env-file", "", "also write the export lines to this file (mode 0600); if it exists, reuse its ports and credentials")
 	fl.BoolVar(&o.background, "background", false, "start the simulator in the background, print the lines once it serves, and return")
