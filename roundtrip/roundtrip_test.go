@@ -29,7 +29,7 @@ integrations:
     scim:
       version: "1.1"
       baseUrl: ${OKTASCIM_SIM_SCIM11_URL}
-      auth: { method: header, token: { env: OKTASCIM_SIM_SCIM_TOKEN } }
+      auth: { method: oauth, token: { env: OKTASCIM_SIM_SCIM_TOKEN } }
     signOn:
       mode: saml
       saml: { acsUrl: https://legacy.example/acs, audience: https://legacy.example }
