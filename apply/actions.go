@@ -9,7 +9,6 @@ import (
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
 
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
 )
@@ -62,17 +61,9 @@ func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 		r.report(Event{Integration: ir.in.Name, Step: StepActions, Outcome: Done, AppID: ir.app.ID, Changes: changes, Detail: "set and verified: " + plan.Summarize(changes)})
 	}
 	step := r.actionsStep(ir, console)
-	r.report(Event{Integration: ir.in.Name, Step: StepActions, Outcome: Manual, AppID: ir.app.ID, Manual: &step, Changes: console,
-		Detail: "Okta's API cannot set " + plan.Summarize(console) + "; an admin must, in the Admin Console"})
-	since := r.opts.Now()
-	if r.opts.Manual != nil {
-		_ = r.opts.Manual(ctx, step)
-	}
-	if !r.opts.Wait && r.opts.Manual == nil {
-		ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
-		return
-	}
-	r.waitFor(ctx, ir, StepActions, since, func() (bool, error) {
+	manual := Event{Step: StepActions, Manual: &step, Changes: console,
+		Detail: "Okta's API cannot set " + plan.Summarize(console) + "; an admin must, in the Admin Console"}
+	r.manualStep(ctx, ir, manual, func() (bool, error) {
 		features, err := c.Features(ctx, ir.app.ID)
 		if err != nil {
 			return false, err

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
 	"github.com/oktascim/oktascim/scim"
@@ -272,16 +271,9 @@ func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants 
 	for _, w := range wants {
 		step.Fields = append(step.Fields, ManualField{Name: w.GroupName, Value: "push as " + w.Target})
 	}
-	r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Manual, AppID: ir.app.ID, Manual: &step,
-		Detail: "this org has no Group Push Mappings API; an admin must push the groups in the Admin Console"})
-	if r.opts.Manual != nil {
-		_ = r.opts.Manual(ctx, step)
-	}
-	if !r.opts.Wait && r.opts.Manual == nil {
-		ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
-		return
-	}
-	r.waitFor(ctx, ir, StepPush, r.opts.Now(), func() (bool, error) {
+	ev := Event{Step: StepPush, Manual: &step,
+		Detail: "this org has no Group Push Mappings API; an admin must push the groups in the Admin Console"}
+	r.manualStep(ctx, ir, ev, func() (bool, error) {
 		return r.groupsOnServer(ctx, ir, wants), nil
 	}, "verified: the SCIM server lists every pushed group")
 }

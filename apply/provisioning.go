@@ -126,25 +126,16 @@ func testRefusal(err error) error {
 // and with Wait polls until Okta shows provisioning on.
 func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 	step := r.provisioningStep(ir)
-	r.report(Event{Integration: ir.in.Name, Step: StepProvisioning, Outcome: Manual, AppID: ir.app.ID, Manual: &step,
-		Detail: "Okta's API cannot enable provisioning for " + appKind(ir) + "; an admin must do it in the Admin Console"})
-	since := r.opts.Now()
-	if r.opts.Manual != nil {
-		// The stand-in's own failure is not the verdict: the verification below is.
-		_ = r.opts.Manual(ctx, step)
-	}
-	if !r.opts.Wait && r.opts.Manual == nil {
-		ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
-		return
-	}
-	r.waitFor(ctx, ir, StepProvisioning, since, func() (bool, error) {
+	ev := Event{Step: StepProvisioning, Manual: &step,
+		Detail: "Okta's API cannot enable provisioning for " + appKind(ir) + "; an admin must do it in the Admin Console"}
+	verified := r.manualStep(ctx, ir, ev, func() (bool, error) {
 		_, err := r.opts.Client.Features(ctx, ir.app.ID)
 		if errors.Is(err, okta.ErrProvisioningOff) {
 			return false, nil
 		}
 		return err == nil, err
 	}, "verified: provisioning is on (Okta now serves the app's provisioning features)")
-	if ir.code == exitcode.OK {
+	if verified && ir.code == exitcode.OK {
 		ir.provisioningOn = true
 	}
 }

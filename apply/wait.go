@@ -10,32 +10,51 @@ import (
 	"github.com/oktascim/oktascim/systemlog"
 )
 
+// manualStep is the one tail of every step the API cannot do: it reports the guided
+// step (ev, with its Manual), lets a stand-in do it if there is one (its own failure
+// is not the verdict: the verification is), and then either leaves it pending (exit
+// 5) or, with --wait or a stand-in, polls check until the org shows it done. It
+// reports whether the step was verified.
+func (r *runner) manualStep(ctx context.Context, ir *integrationRun, ev Event, check func() (bool, error), doneDetail string) bool {
+	ev.Integration, ev.Outcome, ev.AppID = ir.in.Name, Manual, ir.app.ID
+	r.report(ev)
+	since := r.opts.Now()
+	if r.opts.Manual != nil {
+		_ = r.opts.Manual(ctx, *ev.Manual)
+	}
+	if !r.opts.Wait && r.opts.Manual == nil {
+		ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
+		return false
+	}
+	return r.waitFor(ctx, ir, ev.Step, since, check, doneDetail)
+}
+
 // waitFor polls check until it reports true, the System Log shows that Okta refused the
-// admin's attempt, or the wait times out.
-func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, since time.Time, check func() (bool, error), doneDetail string) {
+// admin's attempt, or the wait times out; it reports whether check passed.
+func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, since time.Time, check func() (bool, error), doneDetail string) bool {
 	deadline := r.opts.Now().Add(r.opts.WaitTimeout)
 	lastProgress := time.Time{}
 	for {
 		ok, err := check()
 		if err != nil {
 			r.fail(ir, step, err, "")
-			return
+			return false
 		}
 		if ok {
 			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Done, AppID: ir.app.ID, Detail: doneDetail})
-			return
+			return true
 		}
 		failure, lines, err := r.configFailureSince(ctx, ir.app.ID, since)
 		if err != nil {
 			r.fail(ir, step, err, "")
-			return
+			return false
 		}
 		if failure != nil {
 			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
 			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, SystemLog: lines,
 				Detail: fmt.Sprintf("Okta refused the provisioning settings: %s (System Log %s at %s)", orUnknown(failure.Reason), failure.EventType, failure.Published.Format(time.RFC3339)),
 				Hint:   systemlog.Hint(*failure)})
-			return
+			return false
 		}
 		now := r.opts.Now()
 		left := deadline.Sub(now)
@@ -43,7 +62,7 @@ func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, s
 			ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
 			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Manual, AppID: ir.app.ID,
 				Detail: fmt.Sprintf("still not done after waiting %s; do the step above, then run apply again", r.opts.WaitTimeout)})
-			return
+			return false
 		}
 		if lastProgress.IsZero() || now.Sub(lastProgress) >= 10*time.Second {
 			lastProgress = now
@@ -54,7 +73,7 @@ func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, s
 		case <-ctx.Done():
 			ir.code = exitcode.Worst(ir.code, exitcode.Interrupted)
 			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, Detail: "interrupted while waiting; run apply again to resume"})
-			return
+			return false
 		case <-time.After(r.opts.PollInterval):
 		}
 	}
