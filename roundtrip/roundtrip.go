@@ -83,6 +83,16 @@ type Result struct {
 	Code   int     `json:"exitCode"`
 }
 
+// Cleaned reports whether every cleanup that ran removed all it had to.
+func (r Result) Cleaned() bool {
+	for _, s := range r.Stages {
+		if s.Name == StageCleanup && s.Outcome != apply.Done {
+			return false
+		}
+	}
+	return true
+}
+
 // Run runs the round trip for each integration, in order.
 func Run(ctx context.Context, opts Options) Result {
 	if opts.Timeout <= 0 {

@@ -73,14 +73,10 @@ func TestRoundTripEveryStagePasses(t *testing.T) {
 // TestRoundTripUnderFlippedVariants: the same where the simulator answers every
 // unconfirmed behaviour the other way (a STAGED user pushed on assignment, profile
 // changes as PATCH, provisioning events naming only the app, group pushes arriving
-// the actions all off after the admin's step, …). Group pushes stay synchronous: apply's
-// own push step does not converge under group-push=async yet (its verification reads
-// the SCIM server before the push arrives), and the round trip needs apply first.
+// the actions all off after the admin's step, group pushes arriving later, …).
 func TestRoundTripUnderFlippedVariants(t *testing.T) {
-	variants := oktatest.Flipped()
-	variants[oktatest.VariantGroupPush] = "sync"
 	roundTripAllStages(t, startEnv(t, simenv.Options{AcceptConnectionAPI: true,
-		Org: oktatest.Options{ProvisioningDelay: 40 * time.Millisecond, Variants: variants}}))
+		Org: oktatest.Options{ProvisioningDelay: 40 * time.Millisecond, Variants: oktatest.Flipped()}}))
 }
 
 func roundTripAllStages(t *testing.T, env *simenv.Env) {
@@ -235,7 +231,7 @@ func TestRoundTripRefusedCreate(t *testing.T) {
 			if got["acme/create"] != "failed" || got["acme/update"] != "skipped" || got["acme/deactivate"] != "skipped" || got["acme/cleanup"] != "done" {
 				t.Fatalf("stages %v\n%s", got, r.stdout)
 			}
-			for _, want := range []string{"application.provision.user.push FAILURE", c.reason, c.detail, "hint: "} {
+			for _, want := range []string{"application.provision.user.push FAILURE", c.reason, c.detail, "hint: ", "a round-trip stage failed"} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("the failure does not show %q:\n%s", want, r.stdout)
 				}
@@ -311,7 +307,7 @@ func TestRoundTripCtrlCInStage2(t *testing.T) {
 	if code != exitcode.Interrupted {
 		t.Fatalf("exit %d, want 130\n%s\n%s", code, got, errOut.String())
 	}
-	if s := stageOutcomes(got); s["acme/create"] != "failed" || s["acme/cleanup"] != "done" {
+	if s := stageOutcomes(got); s["acme/create"] != "failed" || s["acme/cleanup"] != "done" || !strings.Contains(got, "what the round trip made in Okta was removed (exit 130)") {
 		t.Fatalf("stages %v\n%s", s, got)
 	}
 	assertNothingLeft(t, env)

@@ -81,10 +81,15 @@ func stageEvent(s roundtrip.Stage) apply.Event {
 // roundTripSummary closes a test --round-trip: the closing line, or the document with
 // the connection test's events and every stage.
 func (p *stepPrinter) roundTripSummary(res apply.Result, trip *roundtrip.Result, integrations int) error {
+	word := resultWord(res.Code)
+	switch {
+	case trip != nil && res.Code == exitcode.ConnectionFailed:
+		word = "a round-trip stage failed: Okta did not provision as the app's actions say"
+	case trip != nil && res.Code == exitcode.Interrupted && trip.Cleaned():
+		word = "interrupted; what the round trip made in Okta was removed"
+	}
 	if !p.json {
-		if err := p.summary("test --round-trip", res, integrations, nil); err != nil {
-			return err
-		}
+		fmt.Fprintf(p.w, "test --round-trip: %d integration(s): %s (exit %d)\n", integrations, word, res.Code)
 		return silent(res.Code)
 	}
 	events := res.Events
@@ -95,7 +100,7 @@ func (p *stepPrinter) roundTripSummary(res apply.Result, trip *roundtrip.Result,
 		Events    []apply.Event     `json:"events"`
 		RoundTrip *roundtrip.Result `json:"roundTrip"`
 		Result    string            `json:"result"`
-	}{events, trip, resultWord(res.Code)}); err != nil {
+	}{events, trip, word}); err != nil {
 		return err
 	}
 	return silent(res.Code)
