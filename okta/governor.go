@@ -61,6 +61,12 @@ type counter struct {
 	rolled bool
 	// early: an estimated end was once too early (a 429 in the window); use Reset.
 	early bool
+	// rolledFrom is the end the window was taken to have, rolledAt when it was.
+	rolledFrom, rolledAt time.Time
+	// lag is how much later than Reset windows have been seen to end (Okta's clock
+	// behind ours by less than Date can tell); once seen, a window taken as ended
+	// gets one request until an answer confirms it.
+	lag time.Duration
 }
 
 // unknownInFlight bounds requests to a counter before its first answer tells its budget.
@@ -132,7 +138,8 @@ func (g *governor) acquire(ctx context.Context, key string) (func(*http.Response
 		wait := g.admit(gr)
 		if wait == 0 {
 			g.mu.Unlock()
-			return func(resp *http.Response) { g.release(gr, resp) }, waited, nil
+			sent := g.now()
+			return func(resp *http.Response) { g.release(gr, resp, sent) }, waited, nil
 		}
 		g.mu.Unlock()
 		<-g.slots // do not hold a slot while waiting
@@ -156,11 +163,12 @@ func (g *governor) admit(gr *group) time.Duration {
 	if c.known && !now.Before(c.ends) {
 		// The window has ended: Okta refills it (others may already have spent some;
 		// the next answer says).
+		c.rolledFrom, c.rolledAt = c.ends, now
 		c.remaining, c.ends, c.rolled = c.limit, now.Add(g.window), true
 	}
 	switch {
 	case !c.known && c.inFlight < unknownInFlight:
-	case !c.known:
+	case !c.known, c.rolled && c.lag > 0 && c.inFlight > 0:
 		return 20 * time.Millisecond
 	case c.remaining-c.inFlight > g.floor(c.limit):
 	default:
@@ -176,16 +184,16 @@ func (g *governor) floor(limit int) int {
 	return int(math.Ceil(float64(limit) * (1 - g.share)))
 }
 
-func (g *governor) release(gr *group, resp *http.Response) {
+func (g *governor) release(gr *group, resp *http.Response, sent time.Time) {
 	g.mu.Lock()
-	g.answered(gr, resp)
+	g.answered(gr, resp, sent)
 	g.mu.Unlock()
 	<-g.slots
 }
 
-// answered takes a request to gr out of flight and learns what its answer (nil when
-// there was none) says of the budget. g.mu is held.
-func (g *governor) answered(gr *group, resp *http.Response) {
+// answered takes a request to gr, sent at sent, out of flight and learns what its
+// answer (nil when there was none) says of the budget. g.mu is held.
+func (g *governor) answered(gr *group, resp *http.Response, sent time.Time) {
 	gr.inFlight--
 	gr.c.inFlight--
 	if resp == nil {
@@ -207,12 +215,21 @@ func (g *governor) answered(gr *group, resp *http.Response) {
 		g.learn(gr, limit, remaining, reset)
 	}
 	c := gr.c
+	// Sent after the window was taken to have ended, yet counted in it: it ends later
+	// than taken. Go by Reset from now on, later by what this shows (doubling, so a
+	// few probes find the lag; Date corrects more than 2 s).
+	stale := c.rolled && reset == c.window && !sent.Before(c.rolledAt)
+	if stale {
+		c.early = true
+		c.lag = min(max(2*c.lag, sent.Sub(c.rolledFrom)+100*time.Millisecond), 2*time.Second)
+	}
 	switch {
 	case refused:
 		// Nothing is left until the reset this answer names, whatever earlier
-		// answers said; if the window was taken to have ended, that was too early.
-		c.early = c.early || (c.rolled && reset == c.window)
-		c.limit, c.remaining, c.window, c.ends, c.known, c.rolled = limit, 0, reset, resetAt, true, false
+		// answers said.
+		c.limit, c.remaining, c.window, c.ends, c.known, c.rolled = limit, 0, reset, resetAt.Add(c.lag), true, false
+	case stale:
+		c.limit, c.remaining, c.ends, c.rolled = limit, remaining, later(resetAt.Add(c.lag), now.Add(100*time.Millisecond)), false
 	case !c.known || reset > c.window:
 		// The first answer of a window: it ends by Reset, and, when it began with the
 		// first request after the last one, one window's length after it began
@@ -221,7 +238,7 @@ func (g *governor) answered(gr *group, resp *http.Response) {
 		if at := now.Add(g.window); !c.early && at.Before(ends) {
 			ends = at
 		}
-		c.limit, c.remaining, c.window, c.ends, c.known, c.rolled = limit, remaining, reset, ends, true, false
+		c.limit, c.remaining, c.window, c.ends, c.known, c.rolled = limit, remaining, reset, ends.Add(c.lag), true, false
 	case reset < c.window || c.rolled:
 		// From a window that has ended.
 	case remaining < c.remaining:
@@ -229,6 +246,13 @@ func (g *governor) answered(gr *group, resp *http.Response) {
 		// truth, whichever of the counter's endpoint groups it came from.
 		c.limit, c.remaining = limit, remaining
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // learn keeps the group's count of our answers in the current window and joins or

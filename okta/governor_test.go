@@ -207,7 +207,7 @@ func send(t *testing.T, g *governor, clk *fakeClock, key string, status, limit, 
 	if w := g.admit(gr); w != 0 {
 		t.Fatalf("%s held %s with %+v", key, w, *gr.c)
 	}
-	g.answered(gr, answer(status, limit, remaining, reset, clk.t))
+	g.answered(gr, answer(status, limit, remaining, reset, clk.t), clk.t)
 }
 
 // An org that counts two endpoint groups together: the governor sees Remaining drop
@@ -297,16 +297,18 @@ func TestGovernorWindowEnd(t *testing.T) {
 	if w := g.admit(gr); w != 0 {
 		t.Fatalf("the window has ended, still held %s", w)
 	}
-	// Okta says it has not: the estimate was early, so Reset it is from now on.
-	g.answered(gr, answer(429, 3, 0, reset, clk.t))
-	if !gr.c.early || !gr.c.ends.Equal(time.Unix(reset, 0)) {
+	// Okta says it has not: the estimate was early, so Reset it is from now on (and
+	// a little later: 20 ms past the estimate was still inside).
+	g.answered(gr, answer(429, 3, 0, reset, clk.t), clk.t)
+	lag := gr.c.lag
+	if !gr.c.early || lag < 20*time.Millisecond || !gr.c.ends.Equal(time.Unix(reset, 0).Add(lag)) {
 		t.Fatalf("after a 429 in the window taken as ended: %+v", *gr.c)
 	}
-	clk.t = time.Unix(reset, 0).Add(50 * time.Millisecond)
+	clk.t = time.Unix(reset, 0).Add(lag + 10*time.Millisecond)
 	next := clk.t.Add(2*time.Second).Unix() + 1
 	send(t, g, clk, "/api/v1/apps/{id}", 200, 3, 2, next)
-	if !gr.c.ends.Equal(time.Unix(next, 0)) {
-		t.Fatalf("ends %s, want Reset %s once an estimate was early", gr.c.ends, time.Unix(next, 0))
+	if !gr.c.ends.Equal(time.Unix(next, 0).Add(lag)) {
+		t.Fatalf("ends %s, want Reset %s (+%s) once an estimate was early", gr.c.ends, time.Unix(next, 0), lag)
 	}
 
 	// Clock-aligned windows end at Reset: the estimate from the first answer is later.
@@ -361,5 +363,57 @@ func TestGovernorOnEveryRateLimitVariant(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Okta's clock behind ours by 1.5 s (less than Date's whole seconds can tell): every
+// window ends 1.5 s after its Reset on our clock. A few probes — one request each,
+// doubling the lag — find that out; after that the governor waits long enough and
+// sends nothing Okta refuses.
+func TestGovernorLearnsWindowsEndLaterThanReset(t *testing.T) {
+	g, clk := testGovernor(1, time.Minute)
+	const skew = 1500 * time.Millisecond
+	key := "/api/v1/groups"
+	gr := g.group(key)
+	reset := clk.t.Unix() + 2 // Okta's; the window really ends at reset + skew, ours
+	refused := 0
+	// serve answers one admitted request as such an org would: within the window
+	// until reset+skew, a fresh one after.
+	left := 3
+	window := reset
+	serve := func() {
+		t.Helper()
+		if w := g.admit(gr); w != 0 {
+			clk.t = clk.t.Add(w)
+			if w := g.admit(gr); w != 0 {
+				t.Fatalf("held again after waiting: %s", w)
+			}
+		}
+		sent := clk.t
+		if !clk.t.Before(time.Unix(window, 0).Add(skew)) {
+			window, left = clk.t.Add(-skew).Unix()+2, 3 // Okta's reset, on its clock
+		}
+		if left == 0 {
+			refused++
+			g.answered(gr, answer(429, 3, 0, window, clk.t.Add(-skew)), sent)
+			return
+		}
+		left--
+		g.answered(gr, answer(200, 3, left, window, clk.t.Add(-skew)), sent)
+	}
+	for i := 0; i < 1000 && gr.c.lag < skew; i++ {
+		serve()
+		clk.t = clk.t.Add(10 * time.Millisecond)
+	}
+	if refused > 6 {
+		t.Fatalf("%d requests refused: the governor does not learn that windows end late (lag %s)", refused, gr.c.lag)
+	}
+	before := refused
+	for i := 0; i < 100; i++ {
+		serve()
+		clk.t = clk.t.Add(10 * time.Millisecond)
+	}
+	if refused != before || gr.c.lag < skew {
+		t.Fatalf("%d more refused after learning; lag %s, the windows end %s late", refused-before, gr.c.lag, skew)
 	}
 }
