@@ -64,17 +64,6 @@ func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) ([]plan.
 // where the org lacks it, as a manual step), verifies each mapping is ACTIVE, and
 // checks the SCIM server now has each group.
 func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
-	if len(ir.in.PushGroups) == 0 {
-		return
-	}
-	if !ir.provisioningOn {
-		r.skip(ir, StepPush, "provisioning is not on yet; groups are pushed once it is")
-		return
-	}
-	if !ir.pushTab && !ir.app.HasFeature("GROUP_PUSH") {
-		r.skip(ir, StepPush, "Push Groups is not on for the app yet (see the actions step)")
-		return
-	}
 	c := r.opts.Client
 	wants, err := r.pushWants(ctx, ir.in.PushGroups)
 	if err != nil {

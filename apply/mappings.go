@@ -15,15 +15,6 @@ import (
 // does not name are left alone. Every write is re-read.
 func (r *runner) ensureMappings(ctx context.Context, ir *integrationRun) {
 	m := ir.in.Mappings
-	if len(m.ToApp) == 0 && len(m.ToOkta) == 0 {
-		return // nothing declared: no step, no reads
-	}
-	if !ir.provisioningOn {
-		// Okta gives a provisioning app its user schema and profile mappings once
-		// provisioning is on (when exactly is not confirmed): write them only then.
-		r.skip(ir, StepMappings, "waiting on the manual step: the app user properties and mappings are written once provisioning is on")
-		return
-	}
 	c := r.opts.Client
 	var changes []plan.FieldChange
 	if len(m.ToApp) > 0 {

@@ -173,22 +173,7 @@ func (r *runner) applyOne(ctx context.Context, in config.Integration) int {
 	if !r.resolveCredentials(ir) {
 		return ir.code
 	}
-	if !r.ensureApp(ctx, ir) {
-		for _, s := range []string{StepProvisioning, StepActions, StepGroups, StepTest} {
-			r.skip(ir, s, "the app step did not complete")
-		}
-		return ir.code
-	}
-	r.ensureProvisioning(ctx, ir)
-	if ir.provisioningOn {
-		r.ensureActions(ctx, ir)
-	} else {
-		r.skip(ir, StepActions, "provisioning is not on yet; the actions are set once it is")
-	}
-	r.ensureMappings(ctx, ir)
-	r.ensureGroups(ctx, ir)
-	r.ensureGroupPush(ctx, ir)
-	r.test(ctx, ir)
+	r.runPipes(ctx, ir, r.integrationPipes())
 	return ir.code
 }
 

@@ -1,6 +1,7 @@
-// Package apply carries out what plan decides, one integration at a time, in order:
-// app → provisioning → actions → groups → test. Every write is re-read and verified,
-// and every step reports one event with its outcome.
+// Package apply carries out what plan decides, integrations side by side, each one's
+// steps as a pipeline in order (pipeline.go): app → provisioning → actions → mappings
+// → groups → push → test; a step whose needs failed is skipped, naming them. Every
+// write is verified, and every step reports its outcome as events.
 package apply
 
 import (
