@@ -26,6 +26,21 @@ import (
 	"sync"
 )
 
+// VariantConsoleTestLog: whether a failed Test API Credentials in the console logs
+// application.configuration.update FAILURE, as a failed Save does (variants.go).
+const VariantConsoleTestLog = "console-test-log"
+
+func init() {
+	variantList = append(variantList, Variant{Name: VariantConsoleTestLog,
+		Doc: "Whether the Admin Console's Test API Credentials (a custom app's Test Connector Configuration) leaves a trace " +
+			"when the test fails: `none` only a Save logs (application.configuration.update FAILURE or SUCCESS); `failure` a " +
+			"failed test logs application.configuration.update FAILURE with its reason, as a failed Save does.",
+		Values: []string{"none", "failure"},
+		Known: "Okta's help describes the button's inline result only; which console actions write the " +
+			"application.configuration.update event is not documented, and no console traffic is recorded.",
+		Source: "help.okta.com SCIM test-app and App Integration Wizard guides; not recorded"})
+}
+
 //go:embed console.html
 var consoleHTML string
 
@@ -348,6 +363,13 @@ func (c *Console) postProvisioning(w http.ResponseWriter, r *http.Request, page 
 			reason = o.testCredentials(ctx, f.BaseURL, authHeader(f.AuthMode, f.Token, f.Username, f.Password))
 		}
 		if reason != "" {
+			if o.variant(VariantConsoleTestLog) == "failure" {
+				o.mu.Lock()
+				if app := o.findApp(a.ID); app != nil {
+					o.logLocked("application.configuration.update", "FAILURE", reason, app)
+				}
+				o.mu.Unlock()
+			}
 			page.Error = reason
 			c.render(w, http.StatusUnprocessableEntity, "app", page)
 			return

@@ -267,3 +267,32 @@ func TestConsoleRefusesForeignPosts(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleTestLogVariant: a failed Test leaves no System Log event by default and an
+// application.configuration.update FAILURE under console-test-log=failure.
+func TestConsoleTestLogVariant(t *testing.T) {
+	for value, want := range map[string]int{"none": 0, "failure": 1} {
+		t.Run(value, func(t *testing.T) {
+			org := New(Options{Token: token, Variants: map[string]string{VariantConsoleTestLog: value}})
+			srv := httptest.NewServer(org.WithConsole())
+			defer srv.Close()
+			s := &consoleSite{t: t, org: org, url: srv.URL, http: srv.Client()}
+			scim := startSCIM(t, scimtest.Auth{Mode: "header", Token: "good"})
+			id := org.AddApp(map[string]any{"name": "scim2headerauth", "label": "X"})
+			page := "/admin/app/scim2headerauth/instance/" + id + "/"
+			form := url.Values{"csrf": {s.csrf(page)}, "baseUrl": {scim.URL}, "authMode": {"header"}, "token": {"bad"}, "action": {"test"}}
+			if resp, _ := s.post(page+"provisioning", form); resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("test with a bad token: %d", resp.StatusCode)
+			}
+			got := 0
+			for _, e := range org.Logs() {
+				if e["eventType"] == "application.configuration.update" && dig(e, "outcome", "result") == "FAILURE" {
+					got++
+				}
+			}
+			if got != want {
+				t.Errorf("configuration.update failures after a failed Test: %d, want %d", got, want)
+			}
+		})
+	}
+}
