@@ -218,3 +218,26 @@ func TestRunLostCreateAnswer(t *testing.T) {
 		t.Errorf("%d users left in the org: %v", n, env.Org.Users())
 	}
 }
+
+// TestRunActionsOffInOkta: with create off in Okta the create stage and what depends on
+// it are skipped, saying that the file wants it on; nothing reaches the SCIM server and
+// nothing is left in Okta.
+func TestRunActionsOffInOkta(t *testing.T) {
+	env, c, ins := setup(t, nil)
+	for _, a := range env.Org.Apps() {
+		if _, err := c.UpdateUserProvisioning(context.Background(), a["id"].(string), okta.UserProvisioning{Status: "ENABLED", Create: false, UpdateProfile: true, Deactivate: true, PasswordSeed: "RANDOM", PasswordChange: "KEEP_EXISTING"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := Run(context.Background(), Options{Client: c, Integrations: ins[:1], Timeout: 5 * time.Second, PollInterval: 10 * time.Millisecond})
+	if res.Code != 0 || len(res.Stages) != 6 || res.Stages[1].Outcome != apply.Skipped || !strings.Contains(res.Stages[1].Detail, "run 'oktascim apply'") ||
+		res.Stages[2].Outcome != apply.Skipped || res.Stages[3].Outcome != apply.Skipped {
+		t.Fatalf("exit %d: %+v", res.Code, res.Stages)
+	}
+	if n := len(env.SCIM20.Users()); n != 0 {
+		t.Errorf("%d users reached the SCIM server", n)
+	}
+	if n := len(env.Org.Users()); n != 0 {
+		t.Errorf("%d users left in the org", n)
+	}
+}

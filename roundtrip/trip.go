@@ -38,6 +38,17 @@ type trip struct {
 	scimOff   bool // the SCIM user is known deactivated (or gone)
 	group     okta.Group
 	push      okta.GroupPush
+
+	reported map[int]bool // stage numbers reported
+}
+
+// report reports a stage of this integration.
+func (t *trip) report(s Stage) {
+	if t.reported == nil {
+		t.reported = map[int]bool{}
+	}
+	t.reported[s.Number] = true
+	t.runner.report(s)
 }
 
 func (t *trip) stage(n int, name string, began time.Time, outcome apply.Outcome, detail string) Stage {
@@ -72,19 +83,19 @@ func (t *trip) run(ctx context.Context) {
 		t.skipRest(2, "the probe user could not be made and assigned")
 		return
 	}
-	if !t.waitCreated(ctx) {
-		t.skipRest(3, "no user on the SCIM server to go on with")
-		return
+	if t.waitCreated(ctx) {
+		t.update(ctx)
+		if ctx.Err() == nil {
+			t.deactivate(ctx)
+		}
+	} else if ctx.Err() == nil {
+		t.report(t.stage(3, StageUpdate, t.opts.Now(), apply.Skipped, "no user on the SCIM server to update"))
+		t.report(t.stage(4, StageDeactivate, t.opts.Now(), apply.Skipped, "no user on the SCIM server to deactivate"))
 	}
-	t.update(ctx)
 	if ctx.Err() != nil {
 		return
 	}
-	t.deactivate(ctx)
-	if ctx.Err() != nil {
-		return
-	}
-	t.groupPush(ctx)
+	t.groupPush(ctx) // the group does not depend on the user
 }
 
 // prepare finds the app and reads its actions; it reports stage 1 failed when the
@@ -173,7 +184,7 @@ func (t *trip) assign(ctx context.Context) bool {
 func (t *trip) waitCreated(ctx context.Context) bool {
 	began := t.opts.Now()
 	if !t.have.Create {
-		t.report(t.stage(2, StageCreate, began, apply.Skipped, "createUsers is off for the app in Okta: Okta does not create users on the SCIM server"))
+		t.report(t.stage(2, StageCreate, began, apply.Skipped, "createUsers is off for the app in Okta: Okta does not create users on the SCIM server"+drift(t.in.Provisioning.CreateUsers)))
 		return false
 	}
 	var found *scim.User
@@ -195,7 +206,7 @@ func (t *trip) waitCreated(ctx context.Context) bool {
 func (t *trip) update(ctx context.Context) {
 	began := t.opts.Now()
 	if !t.have.UpdateProfile {
-		t.report(t.stage(3, StageUpdate, began, apply.Skipped, "updateUsers is off for the app in Okta: Okta does not push profile changes"))
+		t.report(t.stage(3, StageUpdate, began, apply.Skipped, "updateUsers is off for the app in Okta: Okta does not push profile changes"+drift(t.in.Provisioning.UpdateUsers)))
 		return
 	}
 	attr, scimAttr := "lastName", "name.familyName"
@@ -231,7 +242,7 @@ func (t *trip) update(ctx context.Context) {
 func (t *trip) deactivate(ctx context.Context) {
 	began := t.opts.Now()
 	if !t.have.Deactivate {
-		t.report(t.stage(4, StageDeactivate, began, apply.Skipped, "deactivateUsers is off for the app in Okta: Okta leaves the SCIM user active when it is unassigned"))
+		t.report(t.stage(4, StageDeactivate, began, apply.Skipped, "deactivateUsers is off for the app in Okta: Okta leaves the SCIM user active when it is unassigned"+drift(t.in.Provisioning.DeactivateUsers)))
 		return
 	}
 	if err := t.opts.Client.UnassignUser(ctx, t.app.ID, t.user.ID); err != nil {
@@ -338,6 +349,14 @@ func (t *trip) cleanup(parent context.Context) {
 	began := t.opts.Now()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), t.opts.CleanupTimeout)
 	defer cancel()
+	if parent.Err() != nil {
+		names := []string{StageAssign, StageCreate, StageUpdate, StageDeactivate, StageGroupPush}
+		for n := 1; n <= len(names); n++ {
+			if !t.reported[n] {
+				t.report(t.stage(n, names[n-1], began, apply.Skipped, "interrupted before this stage"))
+			}
+		}
+	}
 	c := t.opts.Client
 	var done, problems []string
 	t.findLost(ctx)
@@ -526,6 +545,14 @@ func (t *trip) removeLeftoverPushes(ctx context.Context, groups []okta.DatedGrou
 		}
 	}
 	return errs
+}
+
+// drift notes that the file wants an action Okta has off.
+func drift(declared bool) string {
+	if declared {
+		return " (the file has it on: run 'oktascim apply')"
+	}
+	return ""
 }
 
 func listOrNone(s []string) string {
