@@ -370,6 +370,9 @@ func (d *decoder) checkedURL(n *yaml.Node, path string, check func(string) (stri
 		return ""
 	}
 	u, problem, warning := check(raw)
+	if strings.Contains(n.Value, "${") {
+		problem = hideValue(problem, raw, n.Value)
+	}
 	if problem != "" {
 		d.errorf(n, path, "%s", problem)
 	} else if warning != "" {

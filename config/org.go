@@ -194,6 +194,9 @@ func ResolveOrg(flags OrgFlags, file *File, opts ResolveOptions) (OrgSettings, [
 	}
 	clean, problem, warning := CheckOrgURL(v)
 	if problem != "" {
+		if from := s.Sources["url"]; from != "" && !strings.HasPrefix(from, "--") {
+			problem = hideValue(problem, v, from) // not a value the user typed on this command line
+		}
 		return s, warnings, fmt.Errorf("Okta org URL (from %s): %s", s.Sources["url"], problem)
 	}
 	s.URL = clean

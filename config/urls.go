@@ -35,6 +35,16 @@ func checkURL(raw string) (clean, problem, warning string) {
 	return strings.TrimRight(raw, "/"), "", warning
 }
 
+// hideValue takes a value that came from the environment out of a problem about it,
+// unless it looks like a URL: a token put where a URL belongs (baseUrl: ${SCIM_TOKEN},
+// OKTA_CLIENT_ORGURL set to the token) must not be printed by the error about it.
+func hideValue(problem, value, name string) string {
+	if strings.Contains(value, "://") && !strings.ContainsAny(value, " \t") {
+		return problem
+	}
+	return strings.ReplaceAll(problem, fmt.Sprintf("%q", value), fmt.Sprintf("the value of %s (%d characters, not shown: it has no scheme://host and may be a secret)", name, len([]rune(value))))
+}
+
 // CheckBaseURL applies the URL rules to a SCIM base URL, which must be the SCIM root.
 func CheckBaseURL(raw string) (clean, problem, warning string) {
 	clean, problem, warning = checkURL(raw)

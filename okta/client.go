@@ -81,7 +81,8 @@ func NewClient(ctx context.Context, s Settings) (*Client, error) {
 	orgURL := strings.TrimRight(strings.TrimSpace(s.OrgURL), "/")
 	u, err := url.Parse(orgURL)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("okta org URL %q is not a URL", s.OrgURL)
+		// Not quoted: a token given as the org URL by mistake must not be printed.
+		return nil, fmt.Errorf("okta org URL is not a URL (%d characters, not shown)", len([]rune(s.OrgURL)))
 	}
 	insecure := false
 	switch u.Scheme {
