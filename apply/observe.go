@@ -58,7 +58,7 @@ func (g groupLookup) problem(name string) error {
 // chosen is reported in Observed.MatchErr.
 func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Observed, error) {
 	want := plan.DesiredApp(in)
-	obs := plan.Observed{Groups: map[string]string{}, GroupProblems: map[string]string{}, Assigned: map[string]string{}}
+	obs := plan.Observed{Groups: map[string]string{}, GroupProblems: map[string]string{}, GroupCandidates: map[string][]string{}, Assigned: map[string]string{}}
 	apps, err := r.appsNamed(ctx, want.Name)
 	if err != nil {
 		return obs, err
@@ -67,13 +67,19 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 	if obs.MatchErr != nil {
 		return obs, nil
 	}
-	for _, name := range in.Groups {
+	// Every group named in the file, for a new app too: the plan's preconditions.
+	for _, name := range plan.DeclaredGroups(in) {
 		g, err := r.findGroup(ctx, name)
 		if err != nil {
 			return obs, err
 		}
 		if p := g.problem(name); p != nil {
 			obs.GroupProblems[name] = g.why()
+			if g.count == 0 {
+				if obs.GroupCandidates[name], err = r.similarGroups(ctx, name); err != nil {
+					return obs, err
+				}
+			}
 			continue
 		}
 		obs.Groups[name] = g.id
@@ -131,6 +137,7 @@ func (r *runner) plan(ctx context.Context) (plan.Plan, error) {
 			return
 		}
 		p.Integrations[i] = plan.Compute(ins[i], obs, r.opts.Prune)
+		r.setProblems(ins[i].Name, p.Integrations[i].Problems)
 	})
 	if len(notStarted) > 0 {
 		return p, ctx.Err()
@@ -190,10 +197,31 @@ func (r *runner) observeMappings(ctx context.Context, in config.Integration, app
 	return nil
 }
 
+// similarGroups are the names of groups a name no group has may have been meant as
+// (only read when a declared group is missing).
+func (r *runner) similarGroups(ctx context.Context, name string) ([]string, error) {
+	var out []string
+	for _, prefix := range plan.SearchPrefixes(name) {
+		found, err := r.opts.Client.SearchGroups(ctx, prefix)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range found {
+			out = append(out, g.Name)
+		}
+	}
+	return out, nil
+}
+
 // observePush resolves the groups to push and reads the app's push mappings once
 // provisioning is on (Okta refuses them before).
 func (r *runner) observePush(ctx context.Context, in config.Integration, appID string, obs *plan.Observed) error {
 	pushOn := config.On(in.Provisioning.PushGroups)
+	for _, pg := range in.PushGroups {
+		if _, missing := obs.GroupProblems[pg.Group]; pg.Group != "" && missing {
+			return nil // a problem of the plan (Preconditions), not an error of the run
+		}
+	}
 	if len(in.PushGroups) > 0 {
 		wants, err := r.pushWants(ctx, in.PushGroups)
 		if err != nil {

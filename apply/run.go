@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +29,9 @@ type runner struct {
 	apps       onceCache[[]okta.App]
 	groups     onceCache[groupLookup]
 	groupNames onceCache[string]
+	// problems are, per integration, the preconditions its last plan found unmet:
+	// apply does not start an integration whose plan says it will fail.
+	problems map[string][]string
 }
 
 // integrationRun is the state of one integration as its steps go.
@@ -143,6 +147,21 @@ func newRunner(opts Options) *runner {
 	return &runner{opts: opts, start: opts.Now().Add(-2 * time.Second)}
 }
 
+func (r *runner) setProblems(name string, problems []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.problems == nil {
+		r.problems = map[string][]string{}
+	}
+	r.problems[name] = problems
+}
+
+func (r *runner) planProblems(name string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.problems[name]
+}
+
 func (r *runner) report(e Event) {
 	r.mu.Lock()
 	r.events = append(r.events, e)
@@ -170,6 +189,10 @@ func (r *runner) skip(ir *integrationRun, step, why string) {
 
 func (r *runner) applyOne(ctx context.Context, in config.Integration) int {
 	ir := &integrationRun{in: in}
+	if problems := r.planProblems(in.Name); len(problems) > 0 {
+		r.fail(ir, StepApp, fmt.Errorf("not started, nothing written: the plan says it would fail: %s", strings.Join(problems, "; ")), "fix the file or the org, then run plan again")
+		return ir.code
+	}
 	if !r.resolveCredentials(ir) {
 		return ir.code
 	}

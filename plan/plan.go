@@ -44,6 +44,8 @@ type Summary struct {
 	Unchanged int `json:"unchanged"`
 	Delete    int `json:"delete"`
 	Errors    int `json:"errors"`
+	// Failing counts integrations whose preconditions fail (Integration.Problems).
+	Failing int `json:"failing"`
 }
 
 // AppRef names an app.
@@ -80,6 +82,10 @@ type Integration struct {
 	// verifies them instead.
 	Unverifiable []string `json:"unverifiable"`
 	Error        string   `json:"error,omitempty"`
+	// Problems are preconditions the org does not meet (see Preconditions): apply
+	// would fail on them after writing, so the plan fails and apply does not start
+	// the integration.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // HasChanges reports whether apply would write anything or a step is pending.
@@ -88,8 +94,8 @@ func (p Plan) HasChanges() bool { return p.Changes > 0 || p.Pending > 0 }
 // Drifted reports whether the app differs from the file in what apply writes.
 func (in Integration) Drifted() bool { return len(in.Changes)+len(in.Removals) > 0 }
 
-// HasErrors reports whether some integration cannot be planned.
-func (p Plan) HasErrors() bool { return p.Summary.Errors > 0 }
+// HasErrors reports whether some integration cannot be planned, or would fail.
+func (p Plan) HasErrors() bool { return p.Summary.Errors > 0 || p.Summary.Failing > 0 }
 
 // Observed is what the org holds for one integration, as read by apply.Observe.
 type Observed struct {
@@ -109,6 +115,9 @@ type Observed struct {
 	// (it does not exist, or several groups carry it).
 	Groups        map[string]string
 	GroupProblems map[string]string
+	// GroupCandidates are, for a declared name no group has, the names of groups it
+	// may have been meant as (see SearchPrefixes), for a did-you-mean.
+	GroupCandidates map[string][]string
 	// Assigned are the app's group assignments, id → name.
 	Assigned map[string]string
 	// Mappings, when the file declares any: the app's user schema and its two profile
@@ -128,6 +137,14 @@ type Observed struct {
 // Compute plans one integration from what the org holds. prune decides whether
 // assignments the file does not name are removed or kept.
 func Compute(in config.Integration, obs Observed, prune bool) Integration {
+	p := compute(in, obs, prune)
+	if p.Action != Error {
+		p.Problems = Preconditions(in, obs)
+	}
+	return p
+}
+
+func compute(in config.Integration, obs Observed, prune bool) Integration {
 	want := DesiredApp(in)
 	p := Integration{Name: in.Name, Label: want.Label, AppName: want.Name, Changes: []FieldChange{}, Removals: []FieldChange{}, Kept: []string{}, Manual: []string{}, Unverifiable: []string{}}
 	if obs.MatchErr != nil {
@@ -148,7 +165,9 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 		}
 		p.Manual = append(p.Manual, consoleActions(in, ActionEvidence{Confirmed: in.Kind == config.KindCustom})...)
 		for _, g := range in.Groups {
-			p.Changes = append(p.Changes, FieldChange{"groups", "", g})
+			if _, missing := obs.GroupProblems[g]; !missing { // a problem of the plan (Preconditions)
+				p.Changes = append(p.Changes, FieldChange{"groups", "", g})
+			}
 		}
 		p.Changes = append(p.Changes, declaredMappings(in, waitingOnManual)...)
 		for _, pg := range in.PushGroups {
@@ -186,12 +205,7 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 	for _, g := range in.Groups {
 		id, ok := obs.Groups[g]
 		if !ok {
-			why := obs.GroupProblems[g]
-			if why == "" {
-				why = "does not exist in the org"
-			}
-			p.Changes = append(p.Changes, FieldChange{"groups", "", g + " (" + why + ": apply will fail)"})
-			continue
+			continue // a problem of the plan (Preconditions)
 		}
 		declared[id] = true
 		if _, assigned := obs.Assigned[id]; !assigned {
@@ -332,6 +346,9 @@ func (p *Plan) Finish() {
 			p.Summary.Unchanged++
 		case Error:
 			p.Summary.Errors++
+		}
+		if len(in.Problems) > 0 {
+			p.Summary.Failing++
 		}
 	}
 }

@@ -239,8 +239,19 @@ func TestComputeProvisioningOffAndMissingGroup(t *testing.T) {
 	if p.Provisioning != "off" || len(p.Manual) != 1 || p.Unverifiable[0] != unreadableConnection {
 		t.Fatalf("%+v", p)
 	}
-	if last := p.Changes[len(p.Changes)-1]; last.New != "Eng (2 groups have this name: apply will fail)" {
-		t.Fatalf("group change %v", last)
+	// The group is a problem of the plan, not a change apply would make.
+	for _, c := range p.Changes {
+		if c.Field == "groups" {
+			t.Fatalf("group change %v", c)
+		}
+	}
+	if want := []string{`group "Eng": 2 groups have this name`}; !reflect.DeepEqual(p.Problems, want) {
+		t.Fatalf("problems %q, want %q", p.Problems, want)
+	}
+	plan := Plan{Integrations: []Integration{p}}
+	plan.Finish()
+	if !plan.HasErrors() || plan.Summary.Failing != 1 {
+		t.Fatalf("a plan with problems must fail: %+v", plan.Summary)
 	}
 }
 

@@ -40,6 +40,9 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
 		for _, u := range in.Unverifiable {
 			fmt.Fprintf(w, "    ? not readable: %s\n", u)
 		}
+		for _, pr := range in.Problems {
+			fmt.Fprintf(w, "    %s %s\n", paint(color, red, "✗ will fail:"), pr)
+		}
 	}
 	for _, a := range p.Prune {
 		fmt.Fprintf(w, "\n- delete  %s  %s %s %q  (stamped by oktascim, no longer in the file; --prune)\n", a.Integration, a.ID, a.AppName, a.Label)
@@ -49,6 +52,9 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
 	fmt.Fprintf(w, "Plan: %d to create, %d to adopt, %d to update, %d unchanged, %d to delete", s.Create, s.Adopt, s.Update, s.Unchanged, s.Delete)
 	if s.Errors > 0 {
 		fmt.Fprintf(w, ", %d cannot be planned", s.Errors)
+	}
+	if s.Failing > 0 {
+		fmt.Fprintf(w, ", %d would fail (apply will not start them)", s.Failing)
 	}
 	fmt.Fprintf(w, "; %d change(s), %d manual step(s) pending.\n", p.Changes, p.Pending)
 	if !p.HasChanges() && !p.HasErrors() {
