@@ -17,11 +17,11 @@ import (
 )
 
 // hostile starts an "org" that answers every request with h.
-func hostile(t *testing.T, h http.HandlerFunc) *Client {
+func hostile(t *testing.T, h http.HandlerFunc, timeout time.Duration) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := NewClient(context.Background(), Settings{OrgURL: srv.URL, Token: redact.NewSecret("00hostile-test-token"), MaxRetries: -1, Timeout: 2 * time.Second})
+	c, err := NewClient(context.Background(), Settings{OrgURL: srv.URL, Token: redact.NewSecret("00hostile-test-token"), MaxRetries: -1, Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,13 @@ func TestHostileAnswers(t *testing.T) {
 		}, "GET /api/v1/apps: no answer within 2s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := hostile(t, tc.handler)
+			// 2 s bounds the waits the tests are about; a 40 MB body under the race
+			// detector on a busy machine needs longer to arrive.
+			timeout := 2 * time.Second
+			if tc.name == "huge body" {
+				timeout = time.Minute
+			}
+			c := hostile(t, tc.handler, timeout)
 			_, err := c.ListAppsByName(context.Background(), "scim2headerauth")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
