@@ -106,6 +106,7 @@ func (t *trip) failWait(n int, name string, began time.Time, w waited, what stri
 	s := t.stage(n, name, began, apply.Failed, what+": "+w.detail)
 	if w.answer.Request != "" {
 		s.SCIM = w.answer.String()
+		s.Detail = what + " (its answer to " + s.SCIM + "): " + w.detail
 	}
 	for _, e := range w.failures {
 		s.SystemLog = append(s.SystemLog, apply.LogLineOf(e))

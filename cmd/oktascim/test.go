@@ -70,12 +70,8 @@ func newTestCmd(f *factory) *cobra.Command {
 
 // stageEvent is a round-trip stage as a line of the step report.
 func stageEvent(s roundtrip.Stage) apply.Event {
-	e := apply.Event{Integration: s.Integration, Step: fmt.Sprintf("%d %s", s.Number, s.Name), Outcome: s.Outcome,
+	return apply.Event{Integration: s.Integration, Step: fmt.Sprintf("%d %s", s.Number, s.Name), Outcome: s.Outcome,
 		Detail: fmt.Sprintf("%s (%.1fs)", s.Detail, s.Seconds), AppID: s.AppID, Hint: s.Hint, SystemLog: s.SystemLog}
-	if s.SCIM != "" {
-		e.Warnings = []string{"SCIM server: " + s.SCIM}
-	}
-	return e
 }
 
 // roundTripSummary closes a test --round-trip: the closing line, or the document with
