@@ -18,10 +18,13 @@ import (
 // Actions the file does not declare are neither written nor asked for.
 func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 	c := r.opts.Client
-	features, err := c.Features(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepActions, err, "")
-		return
+	features := ir.features // read by the provisioning step in this run
+	if features == nil {
+		var err error
+		if features, err = c.Features(ctx, ir.app.ID); err != nil {
+			r.fail(ir, StepActions, err, "")
+			return
+		}
 	}
 	have, ok := okta.UserProvisioningOf(features)
 	if !ok {
@@ -43,7 +46,7 @@ func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 			return
 		}
 	}
-	ev, err := r.evidence(ctx, ir, features)
+	ev, err := r.evidence(ctx, ir, features, !ir.appFresh)
 	if err != nil {
 		r.fail(ir, StepActions, err, "")
 		return
@@ -68,7 +71,7 @@ func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 		if err != nil {
 			return false, err
 		}
-		ev, err := r.evidence(ctx, ir, features)
+		ev, err := r.evidence(ctx, ir, features, true)
 		if err != nil {
 			return false, err
 		}
@@ -77,14 +80,18 @@ func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 }
 
 // evidence gathers what the org shows of the Integration actions: the app's features
-// list (re-read), the To Okta settings among features, and — only where it could
-// decide a declared Push Groups — the Push Groups tab.
-func (r *runner) evidence(ctx context.Context, ir *integrationRun, features map[string]*sdk.ApplicationFeature) (plan.ActionEvidence, error) {
-	app, err := r.opts.Client.GetApp(ctx, ir.app.ID)
-	if err != nil {
-		return plan.ActionEvidence{}, err
+// list (re-read when reread: provisioning changed in this run, or an admin is at it),
+// the To Okta settings among features, and — only where it could decide a declared
+// Push Groups — the Push Groups tab.
+func (r *runner) evidence(ctx context.Context, ir *integrationRun, features map[string]*sdk.ApplicationFeature, reread bool) (plan.ActionEvidence, error) {
+	app := ir.app
+	if reread {
+		var err error
+		if app, err = r.opts.Client.GetApp(ctx, ir.app.ID); err != nil {
+			return plan.ActionEvidence{}, err
+		}
+		ir.app = app
 	}
-	ir.app = app
 	ev := plan.ActionEvidence{Features: app.Features, Inbound: features["INBOUND_PROVISIONING"] != nil, Confirmed: ir.in.Kind == config.KindCustom}
 	if !ev.Confirmed && config.On(ir.in.Provisioning.PushGroups) && !ev.PushGroups() {
 		_, tab, err := r.pushTab(ctx, app.ID)

@@ -36,10 +36,13 @@ func (r *runner) ensureGroups(ctx context.Context, ir *integrationRun) {
 		r.report(Event{Integration: ir.in.Name, Step: StepGroups, Outcome: Unchanged, AppID: ir.app.ID, Detail: "no groups declared"})
 		return
 	}
-	have, err := c.AppGroupIDs(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepGroups, err, "")
-		return
+	var have []string
+	if !ir.created { // an app created a moment ago has no assignments
+		var err error
+		if have, err = c.AppGroupIDs(ctx, ir.app.ID); err != nil {
+			r.fail(ir, StepGroups, err, "")
+			return
+		}
 	}
 	missing := plan.Missing(ids, have)
 	var extra []string
@@ -76,7 +79,7 @@ func (r *runner) ensureGroups(ctx context.Context, ir *integrationRun) {
 		done = append(done, "removed "+name+" (--prune)")
 		changes = append(changes, plan.FieldChange{Field: "groups", Old: name, New: ""})
 	}
-	have, err = c.AppGroupIDs(ctx, ir.app.ID)
+	have, err := c.AppGroupIDs(ctx, ir.app.ID)
 	if err != nil {
 		r.fail(ir, StepGroups, fmt.Errorf("re-reading group assignments to verify them: %w", err), "")
 		return

@@ -17,8 +17,11 @@ func (r *runner) ensureProvisioning(ctx context.Context, ir *integrationRun) {
 	on := false
 	if !ir.created {
 		// An app created a moment ago has no provisioning: no read to be refused.
-		_, err := c.Features(ctx, ir.app.ID)
+		features, err := c.Features(ctx, ir.app.ID)
 		on = err == nil
+		// On from the start: the features and the app as read stay current for the
+		// actions step.
+		ir.features, ir.appFresh = features, on
 		if err != nil && !errors.Is(err, okta.ErrProvisioningOff) {
 			r.fail(ir, StepProvisioning, err, "")
 			return
@@ -97,11 +100,12 @@ func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change s
 		r.fail(ir, StepProvisioning, fmt.Errorf("after setting the provisioning connection Okta reports status %s, base URL %q", got.Status, got.BaseURL), "")
 		return true
 	}
-	if _, err := c.Features(ctx, ir.app.ID); err != nil {
+	features, err := c.Features(ctx, ir.app.ID)
+	if err != nil {
 		r.fail(ir, StepProvisioning, fmt.Errorf("connection enabled but provisioning features are not readable: %w", err), "")
 		return true
 	}
-	ir.provisioningOn = true
+	ir.provisioningOn, ir.features, ir.appFresh = true, features, false
 	detail := "enabled through the Provisioning Connection API; verified: connection ENABLED with base URL " + got.BaseURL
 	if change != "" {
 		detail = "updated through the Provisioning Connection API (" + change + "); verified"
@@ -129,10 +133,11 @@ func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 	ev := Event{Step: StepProvisioning, Manual: &step,
 		Detail: "Okta's API cannot enable provisioning for " + appKind(ir) + "; an admin must do it in the Admin Console"}
 	verified := r.manualStep(ctx, ir, ev, func() (bool, error) {
-		_, err := r.opts.Client.Features(ctx, ir.app.ID)
+		features, err := r.opts.Client.Features(ctx, ir.app.ID)
 		if errors.Is(err, okta.ErrProvisioningOff) {
 			return false, nil
 		}
+		ir.features = features
 		return err == nil, err
 	}, "verified: provisioning is on (Okta now serves the app's provisioning features)")
 	if verified && ir.code == exitcode.OK {

@@ -1,6 +1,8 @@
 package apply
 
 import (
+	sdk "github.com/okta/okta-sdk-golang/v2/okta"
+
 	"context"
 	"errors"
 	"fmt"
@@ -43,8 +45,14 @@ type integrationRun struct {
 	// provisioningOn is known after the provisioning step; pushTab (Push Groups shows
 	// as on) after the actions step.
 	provisioningOn, pushTab bool
-	// created: the app was created in this run (so provisioning is off: no read).
+	// created: the app was created in this run (so provisioning is off and no group
+	// is assigned: no reads).
 	created bool
+	// features are the app's provisioning features as read in this run since the last
+	// change (nil: not read); appFresh: ir.app's features list is current (provisioning
+	// did not change in this run), so the actions step need not read the app again.
+	features map[string]*sdk.ApplicationFeature
+	appFresh bool
 }
 
 // Session is one command's work against the org. Reads are cached for its length,
