@@ -11,7 +11,8 @@ import (
 )
 
 // ensureApp finds, adopts or creates the integration's app and converges its label,
-// sign-on, visibility, stamp and status; each write is re-read and compared again.
+// sign-on, visibility, stamp and status; each write is verified (from its answer, or
+// the app read again after an activation).
 func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 	want := plan.DesiredApp(ir.in)
 	m, ok := r.match(ctx, ir, want)
@@ -26,7 +27,7 @@ func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 			return false
 		}
 		ir.app, ir.created = created, true
-		got, ok := r.verifyApp(ctx, ir, want)
+		got, ok := r.verifyApp(ctx, ir, want, &created) // Okta answers the create with the app
 		if !ok {
 			return false
 		}
@@ -39,15 +40,19 @@ func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 	if m.Adopt {
 		verb = "adopted"
 	}
+	var answer *okta.App // the PUT's answer verifies it, unless an activation follows
 	if len(changes) > 0 {
 		// Keep the admin's own notes next to the stamp.
 		want.AdminNote = okta.WithStamp(ir.app.AdminNote, ir.in.Name)
-		if _, err := c.UpdateApp(ctx, ir.app, want); err != nil {
+		updated, err := c.UpdateApp(ctx, ir.app, want)
+		if err != nil {
 			r.fail(ir, StepApp, err, "")
 			return false
 		}
+		answer = &updated
 	}
 	if ir.app.Status != "ACTIVE" {
+		answer = nil // the activation answers nothing: read the app again
 		if err := c.ActivateApp(ctx, ir.app.ID); err != nil {
 			r.fail(ir, StepApp, err, "")
 			return false
@@ -58,7 +63,7 @@ func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 		r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Unchanged, AppID: ir.app.ID, Detail: describeApp(ir.app)})
 		return true
 	}
-	got, ok := r.verifyApp(ctx, ir, want)
+	got, ok := r.verifyApp(ctx, ir, want, answer)
 	if !ok {
 		return false
 	}
@@ -67,12 +72,18 @@ func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
 	return true
 }
 
-// verifyApp re-reads the app and checks that Okta kept what was written.
-func (r *runner) verifyApp(ctx context.Context, ir *integrationRun, want okta.AppSpec) (okta.App, bool) {
-	got, err := r.opts.Client.GetApp(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepApp, fmt.Errorf("re-reading app %s to verify it: %w", ir.app.ID, err), "")
-		return got, false
+// verifyApp checks that Okta kept what was written: in the write's answer when Okta
+// returned the app (answer), else in the app read again.
+func (r *runner) verifyApp(ctx context.Context, ir *integrationRun, want okta.AppSpec, answer *okta.App) (okta.App, bool) {
+	var got okta.App
+	if answer != nil && answer.ID == ir.app.ID {
+		got = *answer
+	} else {
+		var err error
+		if got, err = r.opts.Client.GetApp(ctx, ir.app.ID); err != nil {
+			r.fail(ir, StepApp, fmt.Errorf("re-reading app %s to verify it: %w", ir.app.ID, err), "")
+			return got, false
+		}
 	}
 	ir.app = got
 	if left := plan.AppChanges(want, got); len(left) > 0 {
