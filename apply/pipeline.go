@@ -69,6 +69,12 @@ func (r *runner) runPipes(ctx context.Context, ir *integrationRun, pipes []pipe)
 		if p.declared != nil && !p.declared(ir.in) {
 			continue
 		}
+		if ctx.Err() != nil {
+			// Ctrl-C: what did not start is said so, not failed with "context canceled".
+			r.notStarted(ir, p.name)
+			incomplete[p.name] = true
+			continue
+		}
 		why := ""
 		for _, n := range p.needs {
 			if incomplete[n] {

@@ -182,6 +182,10 @@ func (r *runner) report(e Event) {
 // fail reports a failed step and records the exit code the error asks for.
 func (r *runner) fail(ir *integrationRun, step string, err error, hint string) {
 	ir.code = exitcode.Worst(ir.code, exitcode.Of(err))
+	if errors.Is(err, context.Canceled) {
+		r.interrupted(ir, step)
+		return
+	}
 	if hint == "" {
 		var ae *okta.APIError
 		if errors.As(err, &ae) {
@@ -189,6 +193,17 @@ func (r *runner) fail(ir *integrationRun, step string, err error, hint string) {
 		}
 	}
 	r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, Detail: err.Error(), AppID: ir.app.ID, Hint: hint})
+}
+
+// interrupted reports the step Ctrl-C stopped (not as a failure, and without the
+// context's "canceled").
+func (r *runner) interrupted(ir *integrationRun, step string) {
+	ir.code = exitcode.Worst(ir.code, exitcode.Interrupted)
+	r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Interrupted, AppID: ir.app.ID, Detail: "interrupted; run apply again to resume"})
+}
+
+func (r *runner) notStarted(ir *integrationRun, step string) {
+	r.report(Event{Integration: ir.in.Name, Step: step, Outcome: NotStarted, AppID: ir.app.ID, Detail: "interrupted before this step"})
 }
 
 func (r *runner) skip(ir *integrationRun, step, why string) {

@@ -25,6 +25,10 @@ const (
 	Failed    Outcome = "failed"
 	Skipped   Outcome = "skipped"
 	Waiting   Outcome = "waiting" // progress while waiting for a manual step
+	// Interrupted: Ctrl-C stopped the step in flight; NotStarted: a later step that
+	// Ctrl-C kept from starting. Neither is a failure: run again to resume.
+	Interrupted Outcome = "interrupted"
+	NotStarted  Outcome = "not started"
 )
 
 // Steps, in the order they run.

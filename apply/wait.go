@@ -71,8 +71,7 @@ func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, s
 		}
 		select {
 		case <-ctx.Done():
-			ir.code = exitcode.Worst(ir.code, exitcode.Interrupted)
-			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, Detail: "interrupted while waiting; run apply again to resume"})
+			r.interrupted(ir, step)
 			return false
 		case <-time.After(r.opts.PollInterval):
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -92,5 +93,62 @@ func TestProgressOnATerminal(t *testing.T) {
 	// In a pipe there is none.
 	if r := cli(t, envVars(env, nil), "apply", "-f", path, "--yes"); strings.Contains(r.stderr, "integrations\r") || strings.Contains(r.stderr, "/3 integrations") {
 		t.Fatalf("progress in a pipe:\n%q", r.stderr)
+	}
+}
+
+// TestInterruptDuringWait: Ctrl-C while apply --wait waits for a manual step: that
+// step is "interrupted", the steps after it "not started", exit 130; nothing "failed"
+// and no "context canceled", in text and in JSON.
+func TestInterruptDuringWait(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			env := startEnv(t, simenv.Options{})
+			path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "header", "saml")))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			out, errOut, done := cliBackground(ctx, envVars(env, nil), "apply", "-f", path, "--yes", "--wait", "--poll-interval", "20ms", "-o", format)
+			deadline := time.Now().Add(20 * time.Second)
+			for !requested(env, "GET", "/api/v1/logs") {
+				if time.Now().After(deadline) {
+					t.Fatalf("apply never waited:\n%s", out.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			cancel()
+			code := <-done
+			got := out.String()
+			if code != exitcode.Interrupted {
+				t.Fatalf("exit %d, want 130\n%s\n%s", code, got, errOut.String())
+			}
+			if strings.Contains(got, "failed") || strings.Contains(got+errOut.String(), "context canceled") {
+				t.Fatalf("an interruption reads as a failure:\n%s\n%s", got, errOut.String())
+			}
+			outcome := map[string]string{}
+			if format == "json" {
+				var doc struct {
+					Events []struct{ Step, Outcome string } `json:"events"`
+				}
+				if err := json.Unmarshal([]byte(got), &doc); err != nil {
+					t.Fatalf("%v\n%s", err, got)
+				}
+				for _, e := range doc.Events {
+					outcome[e.Step] = e.Outcome
+				}
+			} else {
+				for _, line := range strings.Split(got, "\n") {
+					if f := strings.Fields(line); len(f) >= 3 && f[0] == "acme" {
+						outcome[f[1]] = strings.Join(f[2:min(4, len(f))], " ")
+					}
+				}
+			}
+			if outcome["provisioning"] != "interrupted" && !strings.HasPrefix(outcome["provisioning"], "interrupted") {
+				t.Fatalf("provisioning: %q, want interrupted\n%s", outcome["provisioning"], got)
+			}
+			for _, step := range []string{"actions", "groups", "test"} {
+				if !strings.HasPrefix(outcome[step], "not started") {
+					t.Errorf("%s: %q, want not started\n%s", step, outcome[step], got)
+				}
+			}
+		})
 	}
 }

@@ -173,7 +173,7 @@ func (p *stepPrinter) summary(command string, res apply.Result, integrations int
 }
 
 var outcomeColor = map[apply.Outcome]string{apply.Done: green, apply.Unchanged: dim, apply.Manual: yellow,
-	apply.Waiting: yellow, apply.Failed: red, apply.Skipped: dim}
+	apply.Waiting: yellow, apply.Failed: red, apply.Skipped: dim, apply.Interrupted: yellow, apply.NotStarted: dim}
 
 func listOrNone(names []string) string {
 	if len(names) == 0 {
