@@ -17,7 +17,10 @@ type FieldChange struct {
 	New   string `json:"new"`
 }
 
-func (c FieldChange) String() string { return fmt.Sprintf("%s: %s → %s", c.Field, c.Old, c.New) }
+// String is the change for people, in the file's field names (FileField).
+func (c FieldChange) String() string {
+	return fmt.Sprintf("%s: %s → %s", FileField(c.Field), c.Old, c.New)
+}
 
 // Summarize joins changes for a one-line report.
 func Summarize(cs []FieldChange) string {

@@ -70,7 +70,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 	if ty.asked != 2 {
 		t.Fatalf("asked %d time(s), want 2 (before and after the re-plan)\n%s", ty.asked, r.allOutput)
 	}
-	for _, want := range []string{`~ label: "acme app" → "Acme"`, "The org changed since the plan was shown; re-planned:", "~ visibility.hide.web: true → false"} {
+	for _, want := range []string{`~ label: "acme app" → "Acme"`, "The org changed since the plan was shown; re-planned:", "~ visibility.hideWeb: true → false"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}

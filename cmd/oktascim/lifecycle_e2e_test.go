@@ -215,11 +215,11 @@ func TestDriftShowsInPlanAndApplyFixesIt(t *testing.T) {
 		{"label", mutate(func(a map[string]any) { a["label"] = "renamed by hand" }), `~ label: "renamed by hand" → "acme app"`},
 		{"sign-on settings", mutate(func(a map[string]any) {
 			a["settings"].(map[string]any)["app"].(map[string]any)["acsUrl"] = "https://evil.example/acs"
-		}), `~ settings.app.acsUrl: "https://evil.example/acs" → "https://acme.example/saml/acs"`},
-		{"sign-on mode", mutate(func(a map[string]any) { a["signOnMode"] = "BROWSER_PLUGIN" }), `~ signOnMode: "BROWSER_PLUGIN" → "SAML_2_0"`},
+		}), `~ signOn.saml.acsUrl: "https://evil.example/acs" → "https://acme.example/saml/acs"`},
+		{"sign-on mode", mutate(func(a map[string]any) { a["signOnMode"] = "BROWSER_PLUGIN" }), `~ signOn.mode: "BROWSER_PLUGIN" → "SAML_2_0"`},
 		{"visibility", mutate(func(a map[string]any) {
 			a["visibility"].(map[string]any)["hide"].(map[string]any)["web"] = true
-		}), "~ visibility.hide.web: true → false"},
+		}), "~ visibility.hideWeb: true → false"},
 		{"status", func(t *testing.T) {
 			if err := c.DeactivateApp(ctx, id); err != nil {
 				t.Fatal(err)

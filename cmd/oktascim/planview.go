@@ -89,6 +89,7 @@ func actionMark(a plan.Action) string {
 }
 
 func changeLine(c plan.FieldChange) string {
+	c.Field = plan.FileField(c.Field)
 	switch {
 	case c.Old == "":
 		return fmt.Sprintf("+ %s: %s", c.Field, c.New)
