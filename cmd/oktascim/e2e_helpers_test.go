@@ -140,6 +140,10 @@ func waitingOn(env *simenv.Env, appID string) bool {
 	return false
 }
 
+// unwrapped is text output with its 80-column line breaks undone (every run of
+// whitespace one space), for looking up a sentence.
+func unwrapped(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 func requested(env *simenv.Env, method, path string) bool {
 	for _, r := range env.Org.Requests() {
 		if r.Method == method && r.Path == path {

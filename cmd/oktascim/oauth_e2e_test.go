@@ -209,7 +209,7 @@ func TestPrivateKeyMissingScope(t *testing.T) {
 		t.Fatalf("apply exit %d, want %d\n%s", r.code, exitcode.AuthRefused, r.allOutput)
 	}
 	for _, want := range []string{"403", "needs: okta.apps.manage", "Grant okta.apps.manage on the service app's Okta API Scopes tab"} {
-		if !strings.Contains(r.allOutput, want) {
+		if !strings.Contains(unwrapped(r.allOutput), want) {
 			t.Errorf("apply output lacks %q\n%s", want, r.allOutput)
 		}
 	}

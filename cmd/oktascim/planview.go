@@ -17,14 +17,18 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
 		head := paint(color, actionColor[in.Action], fmt.Sprintf("%s %s", actionMark(in.Action), in.Action)) + "  " + in.Name
 		switch {
 		case in.Action == plan.Error:
-			fmt.Fprintf(w, "%s: %s\n", head, in.Error)
+			writeWrapped(w, head+": ", in.Error)
 			continue
 		case in.AppID != "":
 			head += fmt.Sprintf("  %s %s %q", in.AppID, appKindName(in.AppName), in.Label)
 		default:
 			head += fmt.Sprintf("  %s %q", appKindName(in.AppName), in.Label)
 		}
-		fmt.Fprintf(w, "%s  (provisioning %s)\n", head, in.Provisioning)
+		if line := fmt.Sprintf("%s  (provisioning %s)", head, in.Provisioning); visibleLen(line) <= textWidth {
+			fmt.Fprintln(w, line)
+		} else {
+			fmt.Fprintf(w, "%s\n    (provisioning %s)\n", head, in.Provisioning)
+		}
 		for _, c := range in.Changes {
 			fmt.Fprintf(w, "    %s\n", paint(color, changeColor(c), changeLine(c)))
 		}
@@ -35,28 +39,34 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
 			fmt.Fprintf(w, "    = groups: %s  (assigned in the org, not in the file: kept; --prune removes it)\n", k)
 		}
 		for _, m := range in.Manual {
-			fmt.Fprintf(w, "    %s %s\n", paint(color, yellow, "! manual step pending:"), m)
+			writeWrapped(w, "    "+paint(color, yellow, "! manual step pending:")+" ", m)
 		}
 		for _, u := range in.Unverifiable {
-			fmt.Fprintf(w, "    ? not readable: %s\n", u)
+			writeWrapped(w, "    ? not readable: ", u)
 		}
 		for _, pr := range in.Problems {
-			fmt.Fprintf(w, "    %s %s\n", paint(color, red, "✗ will fail:"), pr)
+			writeWrapped(w, "    "+paint(color, red, "✗ will fail:")+" ", pr)
 		}
 	}
 	for _, a := range p.Prune {
-		fmt.Fprintf(w, "\n- delete  %s  %s %s %q  (stamped by oktascim, no longer in the file; --prune)\n", a.Integration, a.ID, a.AppName, a.Label)
+		line := fmt.Sprintf("- delete  %s  %s %s %q", a.Integration, a.ID, a.AppName, a.Label)
+		why := "(stamped by oktascim, no longer in the file; --prune)"
+		if visibleLen(line+"  "+why) <= textWidth {
+			fmt.Fprintf(w, "\n%s  %s\n", line, why)
+		} else {
+			fmt.Fprintf(w, "\n%s\n    %s\n", line, why)
+		}
 	}
 	fmt.Fprintln(w)
 	s := p.Summary
-	fmt.Fprintf(w, "Plan: %d to create, %d to adopt, %d to update, %d unchanged, %d to delete", s.Create, s.Adopt, s.Update, s.Unchanged, s.Delete)
+	summary := fmt.Sprintf("%d to create, %d to adopt, %d to update, %d unchanged, %d to delete", s.Create, s.Adopt, s.Update, s.Unchanged, s.Delete)
 	if s.Errors > 0 {
-		fmt.Fprintf(w, ", %d cannot be planned", s.Errors)
+		summary += fmt.Sprintf(", %d cannot be planned", s.Errors)
 	}
 	if s.Failing > 0 {
-		fmt.Fprintf(w, ", %d would fail (apply will not start them)", s.Failing)
+		summary += fmt.Sprintf(", %d would fail (apply will not start them)", s.Failing)
 	}
-	fmt.Fprintf(w, "; %d change(s), %d manual step(s) pending.\n", p.Changes, p.Pending)
+	writeWrapped(w, "Plan: ", summary+fmt.Sprintf("; %d change(s), %d manual step(s) pending.", p.Changes, p.Pending))
 	if !p.HasChanges() && !p.HasErrors() {
 		fmt.Fprintln(w, "No changes: the org matches the file.")
 	}

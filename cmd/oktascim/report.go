@@ -32,12 +32,13 @@ type stepPrinter struct {
 	total    int
 	finished []string // in order of completion
 	failed   map[string]bool
+	warned   *warnings // each warning once per run (the document keeps them all)
 }
 
 // stepPrinter is the printer for this command's -o and terminal.
 func (f *factory) stepPrinter(names []string) *stepPrinter {
 	p := newStepPrinter(f.io.Out, f.structured(), names)
-	p.format, p.color = f.output, f.colors()
+	p.format, p.color, p.warned = f.output, f.colors(), &f.warned
 	return p
 }
 
@@ -102,27 +103,29 @@ func (p *stepPrinter) Step(e apply.Event) {
 	p.clearProgress()
 	defer p.drawProgress()
 	defer flush(p.w)
-	fmt.Fprintf(p.w, "%-*s  %-12s  %s  %s\n", p.width, e.Integration, e.Step, paint(p.color, outcomeColor[e.Outcome], fmt.Sprintf("%-9s", e.Outcome)), e.Detail)
-	indent := strings.Repeat(" ", p.width+2)
+	writeWrapped(p.w, fmt.Sprintf("%-*s  %-12s  %s  ", p.width, e.Integration, e.Step, paint(p.color, outcomeColor[e.Outcome], fmt.Sprintf("%-9s", e.Outcome))), e.Detail)
+	indent := strings.Repeat(" ", min(p.width+2, 20))
 	if e.Manual != nil {
 		p.manual(indent, e.Manual)
 	}
 	for _, l := range e.SystemLog {
-		fmt.Fprintf(p.w, "%s  System Log %s\n", indent, systemlog.Line(l.Event()))
+		writeWrapped(p.w, indent+"  System Log ", systemlog.Line(l.Event()))
 	}
 	for _, w := range e.Warnings {
-		fmt.Fprintf(p.w, "%s  warning: %s\n", indent, w)
+		if p.warned == nil || p.warned.once(w) {
+			writeWrapped(p.w, indent+"  warning: ", w)
+		}
 	}
 	if e.Hint != "" {
-		fmt.Fprintf(p.w, "%s  hint: %s\n", indent, e.Hint)
+		writeWrapped(p.w, indent+"  hint: ", e.Hint)
 	}
 }
 
 func (p *stepPrinter) manual(indent string, m *apply.ManualStep) {
-	fmt.Fprintf(p.w, "%s  ── manual step: %s\n", indent, m.Title)
-	fmt.Fprintf(p.w, "%s     link: %s\n", indent, m.Link)
+	writeWrapped(p.w, indent+"  ── manual step: ", m.Title)
+	writeWrapped(p.w, indent+"     link: ", m.Link)
 	for i, a := range m.Actions {
-		fmt.Fprintf(p.w, "%s     %d. %s\n", indent, i+1, a)
+		writeWrapped(p.w, fmt.Sprintf("%s     %d. ", indent, i+1), a)
 	}
 	width := 0
 	for _, f := range m.Fields {
@@ -131,9 +134,21 @@ func (p *stepPrinter) manual(indent string, m *apply.ManualStep) {
 		}
 	}
 	for _, f := range m.Fields {
-		fmt.Fprintf(p.w, "%s        %-*s  %s\n", indent, width, f.Name+":", f.Value)
+		// A value is typed into the console as it is: never broken; a long one goes on
+		// the line below its name instead of past column 80.
+		line := fmt.Sprintf("%s        %-*s  %s", indent, width, f.Name+":", f.Value)
+		if visibleLen(line) > textWidth {
+			writeWrapped(p.w, indent+"        ", f.Name+":")
+			if strings.HasPrefix(f.Value, "(") { // a description, such as (sensitive: …), not a value to type
+				writeWrapped(p.w, indent+"          ", f.Value)
+			} else {
+				fmt.Fprintf(p.w, "%s          %s\n", indent, f.Value)
+			}
+			continue
+		}
+		fmt.Fprintln(p.w, line)
 	}
-	fmt.Fprintf(p.w, "%s     then: %s\n", indent, m.Verify)
+	writeWrapped(p.w, indent+"     then: ", m.Verify)
 }
 
 // summary is the closing line (text) or the whole document (JSON).

@@ -41,6 +41,7 @@ type factory struct {
 	base http.RoundTripper
 
 	outputFlag  *pflag.Flag
+	warned      warnings // each warning once per run
 	ran         bool // a command's RunE began: any later error is the command's, not cobra's
 	orgURL      string
 	profile     string // --profile: named org settings in the tool's config file

@@ -63,9 +63,7 @@ func (f *factory) loadFile(o fileOptions, lookup func(string) (string, bool), us
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, w := range file.Warnings {
-		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
-	}
+	f.warnProblems(file.Warnings)
 	selected := file.Integrations
 	if len(o.names) > 0 {
 		selected = nil
@@ -135,9 +133,7 @@ func (f *factory) resolveOrg(file *config.File, lookup func(string) (string, boo
 		flags.Token, flags.TokenFrom = f.simToken, "--sim"
 	}
 	settings, warnings, err := config.ResolveOrg(flags, file, config.ResolveOptions{LookupEnv: lookup, Stdin: f.io.In, AllowSharedSecretFiles: f.allowSharedSecrets()})
-	for _, w := range warnings {
-		fmt.Fprintln(f.io.ErrOut, "warning:", w.String())
-	}
+	f.warnProblems(warnings)
 	f.secrets.Add(settings.Secrets()...)
 	if err == nil && settings.AuthMode != config.ModePrivateKey && strings.HasPrefix(strings.ToUpper(settings.Token.Value()), "SSWS ") {
 		// Okta would answer 401 to "SSWS SSWS …"; say why before sending it.
@@ -262,7 +258,7 @@ func (f *factory) startSim(o simOptions) (*simenv.Env, func(string) (string, boo
 		return nil, nil, err
 	}
 	f.secrets.Add(env.Secrets()...)
-	fmt.Fprintf(f.io.ErrOut, "sim: Okta org simulator at %s, SCIM 2.0 server at %s, SCIM 1.1 server at %s\n", env.OrgURL, env.SCIM20.URL, env.SCIM11.URL)
+	fmt.Fprintf(f.io.ErrOut, "sim: Okta org simulator at %s\n     SCIM 2.0 server at %s\n     SCIM 1.1 server at %s\n", env.OrgURL, env.SCIM20.URL, env.SCIM11.URL)
 	// The sim's org wins over any org the environment, a profile or the file names.
 	f.orgURL, f.simToken = env.OrgURL, env.Token
 	return env, env.LookupEnv(f.lookupEnv), nil
