@@ -42,7 +42,7 @@ type factory struct {
 
 	outputFlag  *pflag.Flag
 	warned      warnings // each warning once per run
-	ran         bool // a command's RunE began: any later error is the command's, not cobra's
+	ran         bool     // a command's RunE began: any later error is the command's, not cobra's
 	orgURL      string
 	profile     string // --profile: named org settings in the tool's config file
 	simToken    string // --sim: the simulator's token, which wins over other settings
