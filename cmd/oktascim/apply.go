@@ -84,7 +84,7 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 		return err
 	}
 	if !f.structured() {
-		printPlan(f.io.Out, shown, t.orgURL, f.colors())
+		printPlan(f.io.Out, f.width(true), shown, t.orgURL, f.colors())
 		fmt.Fprintln(f.io.Out)
 	}
 	// Ask before writing; then act on the org as it is now, not as it was when the
@@ -94,7 +94,7 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 	for asked := 0; shown.Changes > 0 && mayAsk; asked++ {
 		current := shown
 		if err := f.ask(consent{command: "apply", question: "Apply these changes?", nothing: "nothing was changed",
-			show: func(w io.Writer) { printPlan(w, current, t.orgURL, false) }}); err != nil {
+			show: func(w io.Writer) { printPlan(w, f.width(false), current, t.orgURL, false) }}); err != nil {
 			return err
 		}
 		session = apply.NewSession(opts)
@@ -111,7 +111,7 @@ func runApply(cmd *cobra.Command, f *factory, o *applyOptions) error {
 		}
 		if !f.structured() {
 			fmt.Fprintln(f.io.Out, "The org changed since the plan was shown; re-planned:")
-			printPlan(f.io.Out, shown, t.orgURL, f.colors())
+			printPlan(f.io.Out, f.width(true), shown, t.orgURL, f.colors())
 			fmt.Fprintln(f.io.Out)
 		}
 	}

@@ -61,7 +61,7 @@ func runPlan(cmd *cobra.Command, f *factory, o *planOptions) error {
 			return err
 		}
 	} else {
-		printPlan(f.io.Out, p, t.orgURL, f.colors())
+		printPlan(f.io.Out, f.width(true), p, t.orgURL, f.colors())
 	}
 	return silent(code)
 }

@@ -10,27 +10,27 @@ import (
 
 // printPlan writes the plan for people: one header line per integration with its
 // action, then one line per change, pending manual step and unreadable value.
-func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
+func printPlan(w io.Writer, width int, p plan.Plan, orgURL string, color bool) {
 	fmt.Fprintf(w, "Plan for %s (%d integration(s)):\n", orgURL, len(p.Integrations))
 	for _, in := range p.Integrations {
 		fmt.Fprintln(w)
 		head := paint(color, actionColor[in.Action], fmt.Sprintf("%s %s", actionMark(in.Action), in.Action)) + "  " + in.Name
 		switch {
 		case in.Action == plan.Error:
-			writeWrapped(w, head+": ", in.Error)
+			writeWrapped(w, width, head+": ", in.Error)
 			continue
 		case in.AppID != "":
 			head += fmt.Sprintf("  %s %s %q", in.AppID, appKindName(in.AppName), in.Label)
 		default:
 			head += fmt.Sprintf("  %s %q", appKindName(in.AppName), in.Label)
 		}
-		if line := fmt.Sprintf("%s  (provisioning %s)", head, in.Provisioning); visibleLen(line) <= textWidth {
+		if line := fmt.Sprintf("%s  (provisioning %s)", head, in.Provisioning); fits(line, width) {
 			fmt.Fprintln(w, line)
 		} else {
 			fmt.Fprintf(w, "%s\n    (provisioning %s)\n", head, in.Provisioning)
 		}
 		for _, c := range in.Changes {
-			fmt.Fprintf(w, "    %s\n", paint(color, changeColor(c), changeLine(c)))
+			writeWrapped(w, width, "    ", paint(color, changeColor(c), changeLine(c)))
 		}
 		for _, c := range in.Removals {
 			fmt.Fprintf(w, "    %s  (--prune)\n", paint(color, red, changeLine(c)))
@@ -39,19 +39,19 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
 			fmt.Fprintf(w, "    = groups: %s  (assigned in the org, not in the file: kept; --prune removes it)\n", k)
 		}
 		for _, m := range in.Manual {
-			writeWrapped(w, "    "+paint(color, yellow, "! manual step pending:")+" ", m)
+			writeWrapped(w, width, "    "+paint(color, yellow, "! manual step pending:")+" ", m)
 		}
 		for _, u := range in.Unverifiable {
-			writeWrapped(w, "    ? not readable: ", u)
+			writeWrapped(w, width, "    ? not readable: ", u)
 		}
 		for _, pr := range in.Problems {
-			writeWrapped(w, "    "+paint(color, red, "✗ will fail:")+" ", pr)
+			writeWrapped(w, width, "    "+paint(color, red, "✗ will fail:")+" ", pr)
 		}
 	}
 	for _, a := range p.Prune {
 		line := fmt.Sprintf("- delete  %s  %s %s %q", a.Integration, a.ID, a.AppName, a.Label)
 		why := "(stamped by oktascim, no longer in the file; --prune)"
-		if visibleLen(line+"  "+why) <= textWidth {
+		if fits(line+"  "+why, width) {
 			fmt.Fprintf(w, "\n%s  %s\n", line, why)
 		} else {
 			fmt.Fprintf(w, "\n%s\n    %s\n", line, why)
@@ -66,7 +66,7 @@ func printPlan(w io.Writer, p plan.Plan, orgURL string, color bool) {
 	if s.Failing > 0 {
 		summary += fmt.Sprintf(", %d would fail (apply will not start them)", s.Failing)
 	}
-	writeWrapped(w, "Plan: ", summary+fmt.Sprintf("; %d change(s), %d manual step(s) pending.", p.Changes, p.Pending))
+	writeWrapped(w, width, "Plan: ", summary+fmt.Sprintf("; %d change(s), %d manual step(s) pending.", p.Changes, p.Pending))
 	if !p.HasChanges() && !p.HasErrors() {
 		fmt.Fprintln(w, "No changes: the org matches the file.")
 	}

@@ -33,12 +33,13 @@ type stepPrinter struct {
 	finished []string // in order of completion
 	failed   map[string]bool
 	warned   *warnings // each warning once per run (the document keeps them all)
+	wrap     int       // the width to wrap text to; 0: not a terminal, one line each
 }
 
 // stepPrinter is the printer for this command's -o and terminal.
 func (f *factory) stepPrinter(names []string) *stepPrinter {
 	p := newStepPrinter(f.io.Out, f.structured(), names)
-	p.format, p.color, p.warned = f.output, f.colors(), &f.warned
+	p.format, p.color, p.warned, p.wrap = f.output, f.colors(), &f.warned, f.width(true)
 	return p
 }
 
@@ -103,29 +104,29 @@ func (p *stepPrinter) Step(e apply.Event) {
 	p.clearProgress()
 	defer p.drawProgress()
 	defer flush(p.w)
-	writeWrapped(p.w, fmt.Sprintf("%-*s  %-12s  %s  ", p.width, e.Integration, e.Step, paint(p.color, outcomeColor[e.Outcome], fmt.Sprintf("%-9s", e.Outcome))), e.Detail)
+	writeWrapped(p.w, p.wrap, fmt.Sprintf("%-*s  %-12s  %s  ", p.width, e.Integration, e.Step, paint(p.color, outcomeColor[e.Outcome], fmt.Sprintf("%-9s", e.Outcome))), e.Detail)
 	indent := strings.Repeat(" ", min(p.width+2, 20))
 	if e.Manual != nil {
 		p.manual(indent, e.Manual)
 	}
 	for _, l := range e.SystemLog {
-		writeWrapped(p.w, indent+"  System Log ", systemlog.Line(l.Event()))
+		writeWrapped(p.w, p.wrap, indent+"  System Log ", systemlog.Line(l.Event()))
 	}
 	for _, w := range e.Warnings {
 		if p.warned == nil || p.warned.once(w) {
-			writeWrapped(p.w, indent+"  warning: ", w)
+			writeWrapped(p.w, p.wrap, indent+"  warning: ", w)
 		}
 	}
 	if e.Hint != "" {
-		writeWrapped(p.w, indent+"  hint: ", e.Hint)
+		writeWrapped(p.w, p.wrap, indent+"  hint: ", e.Hint)
 	}
 }
 
 func (p *stepPrinter) manual(indent string, m *apply.ManualStep) {
-	writeWrapped(p.w, indent+"  ── manual step: ", m.Title)
-	writeWrapped(p.w, indent+"     link: ", m.Link)
+	writeWrapped(p.w, p.wrap, indent+"  ── manual step: ", m.Title)
+	writeWrapped(p.w, p.wrap, indent+"     link: ", m.Link)
 	for i, a := range m.Actions {
-		writeWrapped(p.w, fmt.Sprintf("%s     %d. ", indent, i+1), a)
+		writeWrapped(p.w, p.wrap, fmt.Sprintf("%s     %d. ", indent, i+1), a)
 	}
 	width := 0
 	for _, f := range m.Fields {
@@ -137,10 +138,10 @@ func (p *stepPrinter) manual(indent string, m *apply.ManualStep) {
 		// A value is typed into the console as it is: never broken; a long one goes on
 		// the line below its name instead of past column 80.
 		line := fmt.Sprintf("%s        %-*s  %s", indent, width, f.Name+":", f.Value)
-		if visibleLen(line) > textWidth {
-			writeWrapped(p.w, indent+"        ", f.Name+":")
+		if !fits(line, p.wrap) {
+			writeWrapped(p.w, p.wrap, indent+"        ", f.Name+":")
 			if strings.HasPrefix(f.Value, "(") { // a description, such as (sensitive: …), not a value to type
-				writeWrapped(p.w, indent+"          ", f.Value)
+				writeWrapped(p.w, p.wrap, indent+"          ", f.Value)
 			} else {
 				fmt.Fprintf(p.w, "%s          %s\n", indent, f.Value)
 			}
@@ -148,7 +149,7 @@ func (p *stepPrinter) manual(indent string, m *apply.ManualStep) {
 		}
 		fmt.Fprintln(p.w, line)
 	}
-	writeWrapped(p.w, indent+"     then: ", m.Verify)
+	writeWrapped(p.w, p.wrap, indent+"     then: ", m.Verify)
 }
 
 // summary is the closing line (text) or the whole document (JSON).

@@ -29,6 +29,7 @@ type IOStreams struct {
 	InTTY  bool
 	OutTTY bool
 	ErrTTY bool
+	Width  int // the terminal's columns, when known; text is wrapped to it on a terminal
 }
 
 // factory holds what every command shares: streams (already redacting), the
@@ -62,7 +63,7 @@ func run(ctx context.Context, args []string, streams *IOStreams, lookupEnv func(
 	out, errOut := secrets.Writer(stdout), secrets.Writer(streams.ErrOut)
 	defer out.Flush()
 	defer errOut.Flush()
-	f := &factory{io: &IOStreams{In: streams.In, Out: out, ErrOut: errOut, InTTY: streams.InTTY, OutTTY: streams.OutTTY, ErrTTY: streams.ErrTTY}, lookupEnv: lookupEnv, secrets: secrets}
+	f := &factory{io: &IOStreams{In: streams.In, Out: out, ErrOut: errOut, InTTY: streams.InTTY, OutTTY: streams.OutTTY, ErrTTY: streams.ErrTTY, Width: streams.Width}, lookupEnv: lookupEnv, secrets: secrets}
 	root := newRootCmd(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
