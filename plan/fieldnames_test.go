@@ -10,8 +10,9 @@ import (
 // TestFileFieldNamesEveryAppChange: every field AppChanges can name for a template or
 // custom app, SAML or SWA, reads as the file's field (or is a file name already).
 func TestFileFieldNamesEveryAppChange(t *testing.T) {
-	saml := config.Integration{Name: "a", Label: "A", SignOn: config.SignOn{Mode: "saml", SAML: &config.SAML{ACSURL: "https://a/acs", Audience: "https://a", NameID: "${user.userName}", SignResponse: true, SignAssertion: true, SignatureAlgorithm: "RSA_SHA256", DigestAlgorithm: "SHA256"}},
-		Visibility: config.Visibility{HideWeb: true, HideMobile: true, AutoLogin: true}}
+	yes := true
+	saml := config.Integration{Name: "a", Label: "A", SignOn: config.SignOn{Mode: "saml", SAML: &config.SAML{ACSURL: "https://a/acs", Audience: "https://a", NameID: "${user.userName}", SignResponse: &yes, SignAssertion: &yes, SignatureAlgorithm: "RSA_SHA256", DigestAlgorithm: "SHA256"}},
+		Visibility: config.Visibility{HideWeb: &yes, HideMobile: &yes, AutoLogin: &yes}}
 	swa := config.Integration{Name: "b", Label: "B", SignOn: config.SignOn{Mode: "swa", SWA: &config.SWA{LoginURL: "https://b/login", RedirectURL: "https://b/r"}}}
 	fileNames := map[string]bool{"label": true, "settings.notes.admin (ownership stamp)": true}
 	for _, in := range []config.Integration{saml, swa} {
