@@ -208,10 +208,12 @@ func (o *Org) createApp(w http.ResponseWriter, r *http.Request, body []byte) {
 		validation(w, "name", "name: The application name is invalid")
 		return
 	}
-	if !contains(tpl.SignOnModes, in.SignOnMode) {
+	mode, ok := o.templateSignOn(tpl, in.SignOnMode)
+	if !ok {
 		validation(w, "signOnMode", fmt.Sprintf("signOnMode: %s is not a supported sign-on mode for %s", in.SignOnMode, in.Name))
 		return
 	}
+	in.SignOnMode = mode
 	status := "ACTIVE"
 	if r.URL.Query().Get("activate") == "false" {
 		status = "INACTIVE"
@@ -308,10 +310,12 @@ func (o *Org) replaceApp(w http.ResponseWriter, r *http.Request, app map[string]
 		validation(w, "name", "name: The app name cannot be changed")
 		return
 	}
-	if !contains(catalog[name].SignOnModes, in.SignOnMode) {
+	mode, ok := o.templateSignOn(catalog[name], in.SignOnMode)
+	if !ok {
 		validation(w, "signOnMode", fmt.Sprintf("signOnMode: %s is not a supported sign-on mode for %s", in.SignOnMode, name))
 		return
 	}
+	in.SignOnMode = mode
 	o.mu.Lock()
 	applyInput(app, in)
 	app["lastUpdated"] = o.stamp()
@@ -356,6 +360,19 @@ func appLinks(base, name, id, mode string) map[string]any {
 		links["metadata"] = map[string]any{"href": api + "/sso/saml/metadata", "type": "application/xml"}
 	}
 	return links
+}
+
+// templateSignOn is the sign-on mode a template app stores for the one asked, per the
+// template-swa variant, and whether the template takes it at all.
+func (o *Org) templateSignOn(tpl template, mode string) (string, bool) {
+	swa := mode == "BROWSER_PLUGIN" || mode == "AUTO_LOGIN"
+	switch v := o.variant(VariantTemplateSWA); {
+	case swa && v == "auto-login" && contains(tpl.SignOnModes, "BROWSER_PLUGIN"):
+		return mode, true
+	case swa && v == "rewritten" && contains(tpl.SignOnModes, "BROWSER_PLUGIN"):
+		return "AUTO_LOGIN", true
+	}
+	return mode, contains(tpl.SignOnModes, mode)
 }
 
 func contains(list []string, s string) bool {

@@ -97,9 +97,14 @@ func isCustomRequest(in appInput) bool { return in.Name == "" || in.Name == "tem
 type fieldErr struct {
 	field, cause string
 	bare         bool
+	status       int // 404: E0000007 for the cause; else 400 E0000001
 }
 
 func (e *fieldErr) write(w http.ResponseWriter) {
+	if e.status == http.StatusNotFound {
+		notFound(w, e.cause)
+		return
+	}
 	if e.bare {
 		validation(w, e.field, e.cause)
 		return

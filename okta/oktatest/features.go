@@ -60,13 +60,23 @@ func (o *Org) derivedFeatures(appID string) []any {
 		s, _ := m[k].(map[string]any)
 		return s != nil && s["status"] == "ENABLED"
 	}
-	add(p.ImportUsers, "IMPORT_NEW_USERS")
-	add(p.ImportUsers, "IMPORT_PROFILE_UPDATES")
-	add(p.PushNewUsers, "PUSH_NEW_USERS")
-	add(p.PushProfileUpdates, "PUSH_PROFILE_UPDATES")
-	add(p.PushGroups, "GROUP_PUSH")
-	add(enabled(update, "lifecycleDeactivate"), "PUSH_USER_DEACTIVATION")
-	add(enabled(update, "password"), "PUSH_PASSWORD_UPDATES")
+	pushNew, pushUpdates := p.PushNewUsers, p.PushProfileUpdates
+	deactivate, password := enabled(update, "lifecycleDeactivate"), enabled(update, "password")
+	imports, groups := p.ImportUsers, p.PushGroups
+	switch o.variant(VariantFeaturesFrom) {
+	case "settings":
+		create, _ := up["create"].(map[string]any)
+		pushNew, pushUpdates = enabled(create, "lifecycleCreate"), enabled(update, "profile")
+	case "capabilities":
+		pushNew, pushUpdates, deactivate, password, imports, groups = true, true, true, true, true, true
+	}
+	add(imports, "IMPORT_NEW_USERS")
+	add(imports, "IMPORT_PROFILE_UPDATES")
+	add(pushNew, "PUSH_NEW_USERS")
+	add(pushUpdates, "PUSH_PROFILE_UPDATES")
+	add(groups, "GROUP_PUSH")
+	add(deactivate, "PUSH_USER_DEACTIVATION")
+	add(password, "PUSH_PASSWORD_UPDATES")
 	return out
 }
 

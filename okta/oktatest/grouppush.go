@@ -256,6 +256,9 @@ func (o *Org) addPush(app map[string]any, in pushRequest) (*pushMapping, *fieldE
 		return nil, fe
 	}
 	src := o.findGroup(in.SourceGroupID)
+	if src == nil && o.variant(VariantUnknownPushSource) == "404" {
+		return nil, &fieldErr{field: "sourceGroupId", cause: in.SourceGroupID + " (UserGroup)", status: http.StatusNotFound}
+	}
 	if src == nil || src["type"] != "OKTA_GROUP" {
 		return nil, pushErr("sourceGroupId", "sourceGroupId: No Okta group with this id.")
 	}

@@ -62,6 +62,9 @@ func (o *Org) profileLocked(app map[string]any) {
 	o.schemaLocked(app)
 	c := o.cx()
 	id := fmt.Sprint(app["id"])
+	if o.variant(VariantMappingsAt) == "provisioning" && !o.provisionedLocked(id) {
+		return // made once provisioning is on (provisioningOnLocked, scimProfileLocked)
+	}
 	for _, m := range c.mappings {
 		if m.appID == id {
 			return
@@ -89,6 +92,16 @@ func addSCIMMappings(to, from *profileMapping) {
 	}
 }
 
+// provisionedLocked says whether the app's provisioning is on: a custom app's SCIM
+// switch, a template app's API integration; o.mu must be held.
+func (o *Org) provisionedLocked(appID string) bool {
+	if c := o.cx().apps[appID]; c != nil {
+		return c.scim
+	}
+	p, ok := o.prov[appID]
+	return ok && p.Enabled
+}
+
 // scimProfileLocked gives a custom app the SCIM base attributes and default mappings
 // when its SCIM switch goes on; o.mu must be held.
 func (o *Org) scimProfileLocked(app map[string]any) {
@@ -103,7 +116,9 @@ func (o *Org) scimProfileLocked(app map[string]any) {
 			from = m
 		}
 	}
-	addSCIMMappings(to, from)
+	if to != nil && from != nil {
+		addSCIMMappings(to, from)
+	}
 }
 
 // allProfilesLocked makes sure every app has its mappings (apps added with AddApp get

@@ -33,8 +33,9 @@ func (o *Org) EnableProvisioning(ctx context.Context, appID string, s Provisioni
 	o.mu.Lock()
 	app := o.findApp(appID)
 	var tpl template
+	var style string
 	if app != nil {
-		tpl = catalog[fmt.Sprint(app["name"])]
+		tpl, style = catalog[fmt.Sprint(app["name"])], o.tokenStyle(app)
 	}
 	o.mu.Unlock()
 	if app == nil {
@@ -43,7 +44,13 @@ func (o *Org) EnableProvisioning(ctx context.Context, appID string, s Provisioni
 	if !tpl.Provisions {
 		return fmt.Errorf("app %s does not support SCIM provisioning", appID)
 	}
-	if reason := o.testCredentials(ctx, s.BaseURL, authHeader(s.AuthMode, s.Token, s.Username, s.Password)); reason != "" {
+	// The template decides how the token is sent where its auth is fixed (scim1-auth).
+	mode := s.AuthMode
+	if style != "" && mode != "basic" {
+		mode = style
+	}
+	authz := authHeader(mode, s.Token, s.Username, s.Password)
+	if reason := o.testCredentials(ctx, s.BaseURL, authz); reason != "" {
 		o.mu.Lock()
 		o.logLocked("application.configuration.update", "FAILURE", reason, app)
 		o.mu.Unlock()
@@ -54,20 +61,25 @@ func (o *Org) EnableProvisioning(ctx context.Context, appID string, s Provisioni
 	p := o.provLocked(appID)
 	p.ProvisioningState = ProvisioningState{Enabled: true, BaseURL: s.BaseURL, AuthMode: s.AuthMode, UserIDField: s.UserIDField,
 		PushNewUsers: s.PushNewUsers, PushProfileUpdates: s.PushProfileUpdates, PushGroups: s.PushGroups, ImportUsers: s.ImportUsers}
-	o.actionsAfterEnableLocked(p)
+	o.setActionsLocked(p, o.variant(VariantActionsAfterEnable))
 	p.connStatus = "ENABLED"
-	o.cx().authz[appID] = authHeader(s.AuthMode, s.Token, s.Username, s.Password) // for group push (grouppush.go)
+	o.cx().authz[appID] = authz // for group push (grouppush.go)
+	o.provisioningOnLocked(app)
 	o.logLocked("application.configuration.update", "SUCCESS", "", app)
 	return nil
 }
 
-// actionsAfterEnableLocked sets the actions a template app has once its API
-// integration is enabled, per the actions-after-enable variant (`entered`: as the
-// admin's step entered them, already in p); o.mu must be held.
-func (o *Org) actionsAfterEnableLocked(p *provisioning) {
+// setActionsLocked sets the actions an app has once provisioning went on, per the
+// actions-after-enable or actions-after-connection variant's value: `entered` leaves
+// what the admin entered (already in p); `push` turns on Push New Users and Push
+// Profile Updates only; o.mu must be held.
+func (o *Org) setActionsLocked(p *provisioning, value string) {
 	var toApp, groupsAndImport bool
-	switch o.variant(VariantActionsAfterEnable) {
+	switch value {
 	case "entered":
+		return
+	case "push":
+		p.PushNewUsers, p.PushProfileUpdates = true, true
 		return
 	case "all-on":
 		toApp, groupsAndImport = true, true
@@ -81,6 +93,24 @@ func (o *Org) actionsAfterEnableLocked(p *provisioning) {
 	merge(up, map[string]any{"create": map[string]any{"lifecycleCreate": map[string]any{"status": status}},
 		"update": map[string]any{"profile": map[string]any{"status": status}, "lifecycleDeactivate": map[string]any{"status": status},
 			"password": map[string]any{"status": "DISABLED"}}})
+}
+
+// tokenStyle is how the app's template sends a token ("" when the admin's choice
+// stands): scim1testapp's per the scim1-auth variant; o.mu must be held.
+func (o *Org) tokenStyle(app map[string]any) string {
+	if fmt.Sprint(app["name"]) == "scim1testapp" {
+		return o.variant(VariantSCIM1Auth)
+	}
+	return ""
+}
+
+// provisioningOnLocked gives an app what it gets once provisioning is on, under the
+// variants that delay it (mappings-at, schema-base-at); o.mu must be held.
+func (o *Org) provisioningOnLocked(app map[string]any) {
+	if o.cx().apps[fmt.Sprint(app["id"])] == nil && o.variant(VariantSchemaBaseAt) == "provisioning" {
+		addSCIMBase(o.schemaLocked(app).base) // a template app
+	}
+	o.profileLocked(app)
 }
 
 // DisableProvisioning turns the API integration off.
@@ -151,7 +181,7 @@ func (o *Org) testCredentials(ctx context.Context, baseURL, authorization string
 		return fmt.Sprintf("Error: HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if mt != "application/scim+json" && mt != "application/json" {
+	if mt != "application/scim+json" && mt != "application/json" && o.variant(VariantCredentialTestType) == "scim-or-json" {
 		return "Error: the response is not JSON (" + mt + ")"
 	}
 	var list struct {
@@ -210,11 +240,19 @@ func (o *Org) routeConnection(w http.ResponseWriter, r *http.Request, app map[st
 		}
 	case len(rest) == 3 && rest[1] == "lifecycle" && r.Method == http.MethodPost && rest[2] == "deactivate":
 		o.mu.Lock()
-		if o.connectionSupported(app) {
+		supported := o.connectionSupported(app)
+		if supported {
 			p := o.provLocked(app["id"].(string))
-			p.connStatus, p.Enabled = "DISABLED", false
+			p.connStatus = "DISABLED"
+			if o.variant(VariantConnectionDeactivate) == "provisioning-off" {
+				p.Enabled = false
+			}
 		}
 		o.mu.Unlock()
+		if !supported && o.variant(VariantConnectionLifecycle) == "refused" {
+			validation(w, "connection", "Provisioning isn't supported by the app")
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		methodNotAllowed(w)
@@ -254,7 +292,11 @@ func (o *Org) setConnection(w http.ResponseWriter, r *http.Request, app map[stri
 	}
 	o.mu.Lock()
 	p := o.provLocked(app["id"].(string))
-	p.viaAPI, p.token, p.BaseURL, p.connStatus, p.Enabled = true, in.Profile.Token, in.BaseURL, "DISABLED", false
+	base := in.BaseURL
+	if base == "" && o.variant(VariantConnectionBaseURL) == "keeps" {
+		base = p.BaseURL
+	}
+	p.viaAPI, p.token, p.BaseURL, p.connStatus, p.Enabled = true, in.Profile.Token, base, "DISABLED", false
 	if p.UserIDField == "" {
 		p.UserIDField = "userName"
 	}
@@ -274,12 +316,18 @@ func (o *Org) activateConnection(w http.ResponseWriter, r *http.Request, app map
 	o.mu.Lock()
 	if !o.connectionSupported(app) {
 		o.mu.Unlock()
+		if o.variant(VariantConnectionLifecycle) == "no-op" {
+			return true
+		}
 		validation(w, "connection", "Provisioning isn't supported by the app")
 		return false
 	}
 	p := o.provLocked(app["id"].(string))
 	base, token := p.BaseURL, p.token
 	style := catalog[fmt.Sprint(app["name"])].TokenStyle
+	if s := o.tokenStyle(app); s != "" {
+		style = s
+	}
 	if style == "" {
 		style = "bearer" // a custom app's TOKEN connection
 	}
@@ -294,11 +342,13 @@ func (o *Org) activateConnection(w http.ResponseWriter, r *http.Request, app map
 	o.mu.Lock()
 	p.connStatus, p.Enabled = "ENABLED", true
 	p.AuthMode = map[string]string{"bearer": "oauth", "header": "header"}[style]
-	p.PushNewUsers, p.PushProfileUpdates = true, true
+	o.setActionsLocked(p, o.variant(VariantActionsAfterConnection))
 	o.cx().authz[app["id"].(string)] = authHeader(style, token, "", "")
 	if c := o.cx().apps[app["id"].(string)]; c != nil && !c.scim {
 		c.scim = true
 		o.scimProfileLocked(app)
+	} else {
+		o.provisioningOnLocked(app)
 	}
 	o.logLocked("application.configuration.update", "SUCCESS", "", app)
 	o.mu.Unlock()

@@ -94,7 +94,8 @@ func (o *Org) schemaLocked(app map[string]any) *appSchema {
 	created, _ := app["created"].(string)
 	s := &appSchema{name: fmt.Sprint(app["name"]) + "_" + lowerID(7), created: created, updated: created,
 		base: map[string]map[string]any{"userName": userNameProperty()}, custom: map[string]map[string]any{}}
-	if cu := c.apps[id]; cu == nil || cu.scim {
+	cu := c.apps[id]
+	if cu != nil && cu.scim || cu == nil && (o.variant(VariantSchemaBaseAt) == "creation" || o.provisionedLocked(id)) {
 		addSCIMBase(s.base) // SCIM template apps and custom apps with SCIM on
 	}
 	c.schemas[id] = s

@@ -33,6 +33,34 @@ const (
 	// VariantConnectionAPI: whether the Provisioning Connection API works for the SCIM
 	// template and App Integration Wizard apps.
 	VariantConnectionAPI = "connection-api"
+	// VariantFeaturesFrom: what puts PUSH_*, GROUP_PUSH and IMPORT_* into an app's
+	// read-only features list.
+	VariantFeaturesFrom = "features-from"
+	// VariantConnectionLifecycle: what the connection's lifecycle endpoints answer on an
+	// app the connection API does not support.
+	VariantConnectionLifecycle = "connection-lifecycle-unsupported"
+	// VariantConnectionBaseURL: what POST …/connections/default without baseUrl does to
+	// the stored base URL.
+	VariantConnectionBaseURL = "connection-without-baseurl"
+	// VariantConnectionDeactivate: what deactivating the connection turns off.
+	VariantConnectionDeactivate = "connection-deactivate"
+	// VariantActionsAfterConnection: the actions an app has once the connection API
+	// activated its connection.
+	VariantActionsAfterConnection = "actions-after-connection"
+	// VariantMappingsAt: when an app's profile mappings come into being.
+	VariantMappingsAt = "mappings-at"
+	// VariantSchemaBaseAt: when a SCIM template app's user schema gets the SCIM base
+	// attributes.
+	VariantSchemaBaseAt = "schema-base-at"
+	// VariantUnknownPushSource: the answer to a group push mapping whose source group
+	// does not exist.
+	VariantUnknownPushSource = "unknown-push-source"
+	// VariantTemplateSWA: how a SCIM template app takes an SWA sign-on mode.
+	VariantTemplateSWA = "template-swa"
+	// VariantCredentialTestType: the Content-Type "Test API Credentials" accepts.
+	VariantCredentialTestType = "credential-test-content-type"
+	// VariantSCIM1Auth: the authentication scim1testapp offers.
+	VariantSCIM1Auth = "scim1-auth"
 )
 
 var variantList = []Variant{
@@ -61,6 +89,79 @@ var variantList = []Variant{
 		Known: "The spec lists the apps the API supports (okta_org2org, zscalerbyz, google, office365, slack, zoomus); " +
 			"an unsupported app answers UNKNOWN. Whether the SCIM test apps are supported in a given org is not known.",
 		Source: "okta-openapi tag ApplicationConnections; TestAccResourceOktaAppConnection_cru (a zscalerbyz app)"},
+	{Name: VariantFeaturesFrom,
+		Doc: "What puts PUSH_*, GROUP_PUSH and IMPORT_* into an app's read-only `features` list once provisioning is on: " +
+			"`checkboxes` the Integration page's checkboxes (Push New Users, Push Profile Updates, Push Groups, Import; " +
+			"deactivation and password sync from USER_PROVISIONING); `settings` the USER_PROVISIONING settings for every " +
+			"PUSH_* (GROUP_PUSH and IMPORT_* from Push Groups and Import); `capabilities` every feature the app supports, " +
+			"whatever is switched on.",
+		Values: []string{"checkboxes", "settings", "capabilities"},
+		Known: "The spec calls `features` read-only and names the values; what sets each one is not documented, and " +
+			"every recorded app has `features: []`.",
+		Source: "okta-openapi Application.features; all cassettes (features always [])"},
+	{Name: VariantConnectionLifecycle,
+		Doc: "`POST …/connections/default/lifecycle/activate|deactivate` on an app the connection API does not support: " +
+			"`refused` 400 E0000001 \"Provisioning isn't supported by the app\"; `no-op` 204 and nothing changes.",
+		Values: []string{"refused", "no-op"},
+		Known:  "The spec documents only 204 (and 401/403/404/429); an unsupported app's answer is not recorded.",
+		Source: "okta-openapi activateDefaultProvisioningConnectionForApplication; not recorded"},
+	{Name: VariantConnectionBaseURL,
+		Doc: "`POST …/connections/default` without `baseUrl` on an app whose connection has one: `erases` the stored base " +
+			"URL; `keeps` it.",
+		Values: []string{"erases", "keeps"},
+		Known:  "The spec: baseUrl is \"only used for the Zscaler 2.0 app\"; the recorded Zscaler traffic always sends it.",
+		Source: "okta-openapi ProvisioningConnectionTokenRequest; TestAccResourceOktaAppConnection_cru"},
+	{Name: VariantConnectionDeactivate,
+		Doc: "What `POST …/connections/default/lifecycle/deactivate` turns off: `provisioning-off` the connection and " +
+			"provisioning (features answer \"Provisioning is not enabled\"); `status-only` only the connection's status " +
+			"(DISABLED), provisioning stays on.",
+		Values: []string{"provisioning-off", "status-only"},
+		Known:  "Not documented beyond \"deactivates the default provisioning connection\"; not recorded.",
+		Source: "okta-openapi deactivateDefaultProvisioningConnectionForApplication"},
+	{Name: VariantActionsAfterConnection,
+		Doc: "The provisioning actions an app has once the connection API activated its connection: `push` the Push " +
+			"New Users and Push Profile Updates checkboxes on, USER_PROVISIONING untouched; `all-off`, `all-on` and " +
+			"`to-app` as for actions-after-enable.",
+		Values: []string{"push", "all-off", "all-on", "to-app"},
+		Known:  "Not documented or recorded (the recorded connection is a Zscaler app's, whose features are not read).",
+		Source: "TestAccResourceOktaAppConnection_cru (no features read)"},
+	{Name: VariantMappingsAt,
+		Doc: "When an app's two profile mappings (Okta user → app user, app user → Okta user) exist: `creation` from the " +
+			"app's creation (a custom app's SCIM defaults added when SCIM goes on); `provisioning` only once provisioning " +
+			"is on (GET /api/v1/mappings lists none for the app before).",
+		Values: []string{"creation", "provisioning"},
+		Known: "Recorded only for an identity provider, whose mapping is listed right after the IdP is created; for " +
+			"apps nothing is recorded.",
+		Source: "TestAccResourceOktaProfileMapping_crud (an IdP)"},
+	{Name: VariantSchemaBaseAt,
+		Doc: "When a SCIM template app's user schema gets the SCIM base attributes (givenName, familyName, email, …): " +
+			"`creation` from the start; `provisioning` once provisioning is on (userName only before).",
+		Values: []string{"creation", "provisioning"},
+		Known:  "Recorded: base schemas of non-SCIM apps only; the SCIM attribute set is from Okta's integration guides.",
+		Source: "TestAccResourceOktaAppUserSchemas_crud, …AppUserBaseSchema_change"},
+	{Name: VariantUnknownPushSource,
+		Doc:    "A group push mapping whose sourceGroupId names no group: `400` E0000001 on sourceGroupId; `404` E0000007.",
+		Values: []string{"400", "404"},
+		Known:  "The spec lists 400 and 404 for createGroupPushMapping without saying which this is.",
+		Source: "okta-openapi createGroupPushMapping"},
+	{Name: VariantTemplateSWA,
+		Doc: "How a SCIM template app takes SWA sign-on: `browser-plugin` BROWSER_PLUGIN only, kept as sent; " +
+			"`auto-login` AUTO_LOGIN accepted too, each kept; `rewritten` both accepted and stored (and answered) as AUTO_LOGIN.",
+		Values: []string{"browser-plugin", "auto-login", "rewritten"},
+		Known:  "Which SWA mode the SCIM templates accept is not documented; catalog SWA apps are recorded as BROWSER_PLUGIN.",
+		Source: "TestAccResourceOktaAppSwaApplication_preconfig; okta-openapi BrowserPluginApplication"},
+	{Name: VariantCredentialTestType,
+		Doc: "The Content-Type \"Test API Credentials\" (and a connection's activation) accepts from the SCIM server: " +
+			"`scim-or-json` application/scim+json or application/json only; `any-json` any, if the body is a ListResponse.",
+		Values: []string{"scim-or-json", "any-json"},
+		Known:  "Okta's SCIM guide asks for application/scim+json; what the test refuses is not documented.",
+		Source: "okta-scim-runscope suites (Accept: application/scim+json)"},
+	{Name: VariantSCIM1Auth,
+		Doc: "The authentication scim1testapp offers, whatever the admin picks: `header` the API token sent verbatim as " +
+			"Authorization; `bearer` OAuth bearer (\"Bearer <token>\"), by analogy with scim2testapp.",
+		Values: []string{"header", "bearer"},
+		Known:  "Neither is recorded; the name scim1testapp itself is weakly attested.",
+		Source: "shared/design/okta-api.md §2; issue 11"},
 }
 
 // Variants lists the simulator's variants, sorted by name.
@@ -129,6 +230,21 @@ func ParseVariants(specs []string) (map[string]string, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// VariantsTable is the Markdown table of the variants (docs/variants.md holds it).
+func VariantsTable() string {
+	var b strings.Builder
+	b.WriteString("| Variant | Values | Default | What it decides | What is known | Source |\n|---|---|---|---|---|---|\n")
+	cell := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+	for _, v := range Variants() {
+		vals := make([]string, len(v.Values))
+		for i, x := range v.Values {
+			vals[i] = "`" + x + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s | %s |\n", v.Name, strings.Join(vals, ", "), v.Values[0], cell(v.Doc), cell(v.Known), cell(v.Source))
+	}
+	return b.String()
 }
 
 // Flipped sets every variant to its first value other than the default.
