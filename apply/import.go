@@ -116,7 +116,7 @@ func (r *runner) importApp(ctx context.Context, a okta.App, used map[string]bool
 	switch a.SignOnMode {
 	case plan.SignOnSAML:
 		in.SignOn = config.SignOn{Mode: "saml", SAML: &config.SAML{ACSURL: str(a.AppSettings["acsUrl"]), Audience: str(a.AppSettings["audienceUri"])}}
-	case plan.SignOnSWA:
+	case plan.SignOnSWA, plan.SignOnCustomSWA: // a template's SWA may read back as either (docs/variants.md)
 		in.SignOn = config.SignOn{Mode: "swa", SWA: &config.SWA{LoginURL: str(a.AppSettings["url"])}}
 	default:
 		return im, fmt.Errorf("app %s signs on with %s; the file supports SAML_2_0 (saml) and BROWSER_PLUGIN (swa)", a.ID, a.SignOnMode)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/oktascim/oktascim/internal/reftest"
 )
 
 // The operations oktascim calls. Real Okta accepted every recorded request to them
@@ -46,7 +48,7 @@ func TestRealOktaTrafficValidates(t *testing.T) {
 	dir := filepath.Join(filepath.Dir(v.specPath), "..", "terraform-okta-vcr")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if len(files) == 0 {
-		t.Skipf("no recorded Okta traffic in %s", dir)
+		reftest.Missing(t, "no recorded Okta traffic in "+dir)
 	}
 	checked := map[string]int{}
 	for _, f := range files {

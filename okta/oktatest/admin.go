@@ -95,6 +95,9 @@ func (o *Org) AddApp(app map[string]any) string {
 		a["id"] = id
 	}
 	now := o.stamp()
+	if _, ok := a["orn"]; !ok {
+		a["orn"] = orn(fmt.Sprint(a["name"]), id)
+	}
 	defaults := map[string]any{"status": "ACTIVE", "created": now, "lastUpdated": now, "signOnMode": "SAML_2_0", "features": []any{},
 		"accessibility": map[string]any{"selfService": false, "errorRedirectUrl": nil, "loginRedirectUrl": nil},
 		"visibility":    map[string]any{"autoLaunch": false, "autoSubmitToolbar": false, "hide": map[string]any{"iOS": false, "web": false}, "appLinks": map[string]any{}},

@@ -65,6 +65,7 @@ func (o *Org) routeApps(w http.ResponseWriter, r *http.Request, rest []string, b
 		o.mu.Lock()
 		app["status"] = status
 		app["lastUpdated"] = o.stamp()
+		lifecycleLinks(app)
 		o.logLocked("application.lifecycle."+rest[2], "SUCCESS", "", app)
 		o.mu.Unlock()
 		writeJSON(w, http.StatusOK, map[string]any{})
@@ -224,18 +225,30 @@ func (o *Org) createApp(w http.ResponseWriter, r *http.Request, body []byte) {
 		"id": id, "name": in.Name, "label": *in.Label, "status": status, "created": now, "lastUpdated": now,
 		"signOnMode":    in.SignOnMode,
 		"accessibility": map[string]any{"selfService": false, "errorRedirectUrl": nil, "loginRedirectUrl": nil},
-		"visibility":    map[string]any{"autoLaunch": false, "autoSubmitToolbar": false, "hide": map[string]any{"iOS": false, "web": false}, "appLinks": map[string]any{in.Name + "_link": true}},
+		"visibility":    map[string]any{"autoLaunch": false, "autoSubmitToolbar": false, "hide": map[string]any{"iOS": false, "web": false}, "appLinks": map[string]any{in.Name + templateAppLinkSuffix: true}},
 		"features":      []any{},
 		"credentials":   map[string]any{"userNameTemplate": map[string]any{"template": "${source.login}", "type": "BUILT_IN"}},
 		"settings": map[string]any{"app": map[string]any{}, "notifications": map[string]any{"vpn": map[string]any{"network": map[string]any{"connection": "DISABLED"}, "message": nil, "helpUrl": nil}},
 			"manualProvisioning": false, "implicitAssignment": false, "notes": map[string]any{"admin": nil, "enduser": nil}},
+	}
+	if in.SignOnMode != "SAML_2_0" {
+		// SWA: scheme, revealPassword and an empty signing, as recorded for catalog SWA
+		// apps (TestAccResourceOktaAppSwaApplication_preconfig), shared credentials too.
+		creds, fe := templateSWACredentials(body)
+		if fe != nil {
+			fe.write(w)
+			return
+		}
+		app["credentials"] = creds
 	}
 	if in.SignOnMode == "SAML_2_0" {
 		app["credentials"].(map[string]any)["signing"] = map[string]any{"kid": newID("")}
 		app["settings"].(map[string]any)["signOn"] = map[string]any{"defaultRelayState": nil, "ssoAcsUrlOverride": nil, "audienceOverride": nil, "recipientOverride": nil, "destinationOverride": nil, "attributeStatements": []any{}}
 	}
 	applyInput(app, in)
-	app["_links"] = appLinks("http://"+r.Host, in.Name, id, in.SignOnMode)
+	app["_links"] = appLinks("http://"+r.Host, in.Name, id, in.SignOnMode, in.Name+templateAppLinkSuffix, o.opts.Domain)
+	app["orn"] = orn(in.Name, id)
+	lifecycleLinks(app)
 	o.mu.Lock()
 	o.apps = append(o.apps, app)
 	o.profileLocked(app) // its app user schema and profile mappings
@@ -316,13 +329,32 @@ func (o *Org) replaceApp(w http.ResponseWriter, r *http.Request, app map[string]
 		return
 	}
 	in.SignOnMode = mode
+	var creds map[string]any
+	if in.SignOnMode != "SAML_2_0" {
+		var fe *fieldErr
+		if creds, fe = templateSWACredentials(body); fe != nil {
+			fe.write(w)
+			return
+		}
+	}
 	o.mu.Lock()
 	applyInput(app, in)
+	if creds != nil {
+		app["credentials"] = creds
+	}
 	app["lastUpdated"] = o.stamp()
 	o.logLocked("application.lifecycle.update", "SUCCESS", "", app)
 	out := o.appView(app)
 	o.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
+}
+
+// templateSWACredentials are the credentials a template app with SWA sign-on stores
+// from a request body: those of a plugin SWA app (apps_custom.go).
+func templateSWACredentials(body []byte) (map[string]any, *fieldErr) {
+	var b customBody
+	_ = json.Unmarshal(body, &b)
+	return customCredentials("swa", b.Credentials, nil)
 }
 
 func (o *Org) deleteApp(w http.ResponseWriter, app map[string]any) {
@@ -347,20 +379,58 @@ func (o *Org) deleteApp(w http.ResponseWriter, app map[string]any) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func appLinks(base, name, id, mode string) map[string]any {
+// The org's id and its default policies, as an app's orn and _links name them.
+const (
+	simOrgID              = "00osimorg00000000001"
+	accessPolicyID        = "rstsimaccess000000001"
+	profileEnrollmentID   = "rstsimenroll000000001"
+	defaultLogo           = "https://op3static.oktacdn.com/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png"
+	templateAppLinkSuffix = "_login"
+)
+
+// appLinks are an app's _links as recorded (e.g. TestAccResourceOktaAppSaml_crud):
+// no self; appLinks, groups, users, logo, uploadLogo, policies, accessPolicy,
+// profileEnrollment, activate or deactivate (by status, see lifecycleLinks), and for
+// SAML 2.0 the metadata and the setup help.
+func appLinks(base, name, id, mode, linkName, domain string) map[string]any {
 	api := base + "/api/v1/apps/" + id
 	links := map[string]any{
-		"appLinks":   []any{map[string]any{"name": name + "_link", "href": base + "/home/" + name + "/" + id + "/1", "type": "text/html"}},
-		"groups":     map[string]any{"href": api + "/groups"},
-		"users":      map[string]any{"href": api + "/users"},
-		"deactivate": map[string]any{"href": api + "/lifecycle/deactivate"},
-		"self":       map[string]any{"href": api},
+		"appLinks":          []any{map[string]any{"name": linkName, "href": base + "/home/" + name + "/" + id + "/aln" + lowerID(17), "type": "text/html"}},
+		"groups":            map[string]any{"href": api + "/groups"},
+		"users":             map[string]any{"href": api + "/users"},
+		"logo":              []any{map[string]any{"name": "medium", "href": defaultLogo, "type": "image/png"}},
+		"uploadLogo":        map[string]any{"href": api + "/logo", "hints": map[string]any{"allow": []any{"POST"}}},
+		"policies":          map[string]any{"href": api + "/policies", "hints": map[string]any{"allow": []any{"PUT"}}},
+		"accessPolicy":      map[string]any{"href": base + "/api/v1/policies/" + accessPolicyID},
+		"profileEnrollment": map[string]any{"href": base + "/api/v1/policies/" + profileEnrollmentID},
+		"deactivate":        map[string]any{"href": api + "/lifecycle/deactivate"},
 	}
 	if mode == "SAML_2_0" {
 		links["metadata"] = map[string]any{"href": api + "/sso/saml/metadata", "type": "application/xml"}
+		links["help"] = map[string]any{"href": "https://" + domain + "-admin.okta.com/app/" + name + "/" + id + "/setup/help/SAML_2_0/instructions", "type": "text/html"}
 	}
 	return links
 }
+
+// lifecycleLinks sets the activate or deactivate link an app's status offers.
+func lifecycleLinks(app map[string]any) {
+	links, _ := app["_links"].(map[string]any)
+	if links == nil {
+		return
+	}
+	for _, k := range []string{"activate", "deactivate"} {
+		if l, ok := links[k].(map[string]any); ok {
+			href := strings.TrimSuffix(fmt.Sprint(l["href"]), "/lifecycle/"+k)
+			delete(links, k)
+			next := map[bool]string{true: "deactivate", false: "activate"}[app["status"] == "ACTIVE"]
+			links[next] = map[string]any{"href": href + "/lifecycle/" + next}
+			return
+		}
+	}
+}
+
+// orn is an app's Okta resource name (recorded: orn:<partition>:idp:<org id>:apps:<name>:<id>).
+func orn(name, id string) string { return "orn:okta:idp:" + simOrgID + ":apps:" + name + ":" + id }
 
 // templateSignOn is the sign-on mode a template app stores for the one asked, per the
 // template-swa variant, and whether the template takes it at all.

@@ -210,11 +210,9 @@ func (o *Org) createCustomApp(w http.ResponseWriter, r *http.Request, in appInpu
 	}
 	applyInput(app, in)
 	setCustomSettings(app, settingsApp, signOn, creds)
-	links := appLinks("http://"+r.Host, name, id, in.SignOnMode)
-	if kind == "swa" {
-		links["appLinks"] = []any{map[string]any{"name": "login", "href": "http://" + r.Host + "/home/template_swa/" + id + "/2357", "type": "text/html"}}
-	}
-	app["_links"] = links
+	app["_links"] = appLinks("http://"+r.Host, name, id, in.SignOnMode, linkName, o.opts.Domain)
+	app["orn"] = orn(name, id)
+	lifecycleLinks(app)
 	o.apps = append(o.apps, app)
 	c.apps[id] = &customApp{kind: kind}
 	o.profileLocked(app) // Okta makes the app user schema and both profile mappings

@@ -15,9 +15,10 @@ func defaultFeatures() map[string]map[string]any {
 				"password":            map[string]any{"status": "DISABLED", "seed": "RANDOM", "change": "KEEP_EXISTING"},
 			},
 		},
+		// As recorded (TestAccDataSourceOktaAppFeatures_read).
 		"INBOUND_PROVISIONING": {
-			"importSettings": map[string]any{"username": map[string]any{"userNameFormat": "EMAIL_PREFIX"}, "schedule": map[string]any{"status": "DISABLED", "fullImport": nil, "incrementalImport": nil}},
-			"importRules": map[string]any{"userCreateAndMatch": map[string]any{"exactMatchCriteria": "USERNAME", "allowPartialMatch": false,
+			"importSettings": map[string]any{"username": map[string]any{"userNameFormat": "EMAIL"}, "schedule": map[string]any{"status": "DISABLED", "fullImport": nil, "incrementalImport": nil}},
+			"importRules": map[string]any{"userCreateAndMatch": map[string]any{"exactMatchCriteria": "USERNAME", "allowPartialMatch": true,
 				"autoConfirmPartialMatch": false, "autoConfirmExactMatch": false, "autoConfirmNewUsers": false, "autoActivateNewUsers": false}},
 		},
 	}
@@ -25,7 +26,7 @@ func defaultFeatures() map[string]map[string]any {
 
 var featureDescriptions = map[string]string{
 	"USER_PROVISIONING":    "User provisioning settings from Okta to a downstream application",
-	"INBOUND_PROVISIONING": "In-bound provisioning settings from an application to Okta",
+	"INBOUND_PROVISIONING": "In-bound provisioning settings for provisioning users from an application to Okta",
 }
 
 func (o *Org) featureView(host, appID, name string, p *provisioning) map[string]any {
@@ -120,6 +121,19 @@ func (o *Org) routeFeatures(w http.ResponseWriter, r *http.Request, app map[stri
 				validation(w, "capabilities", bad+": must be ENABLED or DISABLED")
 				return
 			}
+			if bad := unknownKey(patch, featureShape[name], ""); bad != "" {
+				validation(w, "capabilities", bad+": Property is not recognized")
+				return
+			}
+			if name == "INBOUND_PROVISIONING" {
+				// The spec's CapabilitiesInboundProvisioningObject requires both.
+				for _, k := range []string{"importSettings", "importRules"} {
+					if _, ok := patch[k].(map[string]any); !ok {
+						validation(w, "capabilities", k+": The field cannot be left blank")
+						return
+					}
+				}
+			}
 			o.mu.Lock()
 			merge(p.features[name], patch)
 			o.logLocked("application.lifecycle.update", "SUCCESS", "", app)
@@ -135,6 +149,44 @@ func (o *Org) routeFeatures(w http.ResponseWriter, r *http.Request, app map[stri
 	default:
 		methodNotAllowed(w)
 	}
+}
+
+// featureShape is each feature's capabilities as the spec defines them: an object
+// lists its properties; nil is a leaf (any value).
+var featureShape = map[string]map[string]any{
+	"USER_PROVISIONING": {
+		"create": map[string]any{"lifecycleCreate": map[string]any{"status": nil}},
+		"update": map[string]any{"profile": map[string]any{"status": nil}, "lifecycleDeactivate": map[string]any{"status": nil},
+			"password": map[string]any{"status": nil, "seed": nil, "change": nil}},
+	},
+	"INBOUND_PROVISIONING": {
+		"importSettings": map[string]any{"username": map[string]any{"userNameFormat": nil, "usernameFormat": nil, "userNameExpression": nil}, // recorded; spec
+			"schedule": map[string]any{"status": nil, "fullImport": map[string]any{"expression": nil, "timezone": nil},
+				"incrementalImport": map[string]any{"expression": nil, "timezone": nil}}},
+		"importRules": map[string]any{"userCreateAndMatch": map[string]any{"exactMatchCriteria": nil, "allowPartialMatch": nil,
+			"autoConfirmPartialMatch": nil, "autoConfirmExactMatch": nil, "autoConfirmNewUsers": nil, "autoActivateNewUsers": nil}},
+	},
+}
+
+// unknownKey returns the path of the first property of m the shape does not have.
+func unknownKey(m map[string]any, shape map[string]any, path string) string {
+	for k, v := range m {
+		p := k
+		if path != "" {
+			p = path + "." + k
+		}
+		sub, known := shape[k]
+		if !known {
+			return p
+		}
+		sm, _ := sub.(map[string]any)
+		if vm, ok := v.(map[string]any); ok && sm != nil {
+			if bad := unknownKey(vm, sm, p); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
 }
 
 // merge applies a partial update: only the keys present change.

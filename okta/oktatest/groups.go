@@ -14,11 +14,22 @@ func (o *Org) AddGroup(name string) string {
 }
 
 func (o *Org) addGroupLocked(name, description string) string {
+	return o.addGroupOfType(name, description, "OKTA_GROUP")
+}
+
+// addGroupOfType adds a group shaped as recorded (TestAccResourceOktaAppGroupAssignment_crud);
+// o.mu must be held.
+func (o *Org) addGroupOfType(name, description, typ string) string {
 	id := newID("00g")
 	now := o.stamp()
+	logo := "https://op3static2.oktacdn.com/assets/img/logos/groups/odyssey/okta-"
 	o.groups = append(o.groups, map[string]any{"id": id, "created": now, "lastUpdated": now, "lastMembershipUpdated": now,
-		"objectClass": []any{"okta:user_group"}, "type": "OKTA_GROUP", "profile": map[string]any{"name": name, "description": description},
-		"_links": map[string]any{"users": map[string]any{"href": "/api/v1/groups/" + id + "/users"}, "apps": map[string]any{"href": "/api/v1/groups/" + id + "/apps"}}})
+		"objectClass": []any{"okta:user_group"}, "type": typ, "profile": map[string]any{"name": name, "description": description},
+		"_links": map[string]any{
+			"logo": []any{map[string]any{"name": "medium", "href": logo + "medium.30ce6d4085dff29412984e4c191bc874.png", "type": "image/png"},
+				map[string]any{"name": "large", "href": logo + "large.c3cb8cda8ae0add1b4fe928f5844dbe3.png", "type": "image/png"}},
+			"owners": map[string]any{"href": "/api/v1/groups/" + id + "/owners"},
+			"users":  map[string]any{"href": "/api/v1/groups/" + id + "/users"}, "apps": map[string]any{"href": "/api/v1/groups/" + id + "/apps"}}})
 	return id
 }
 

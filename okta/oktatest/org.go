@@ -136,7 +136,10 @@ func New(opts Options) *Org {
 	if opts.GroupPushDelay <= 0 {
 		opts.GroupPushDelay = 300 * time.Millisecond
 	}
-	return &Org{opts: opts, appGroups: map[string][]assignment{}, prov: map[string]*provisioning{}, buckets: map[string]*bucket{}}
+	o := &Org{opts: opts, appGroups: map[string][]assignment{}, prov: map[string]*provisioning{}, buckets: map[string]*bucket{}}
+	// Every org has the built-in Everyone group (spec: Group type BUILT_IN).
+	o.addGroupOfType("Everyone", "All users in your organization", "BUILT_IN")
+	return o
 }
 
 // Server is an Org listening on 127.0.0.1.
