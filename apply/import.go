@@ -96,8 +96,10 @@ func (r *runner) importApp(ctx context.Context, a okta.App, used map[string]bool
 	prefix := strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 	switch a.Name {
 	case "scim1testapp":
-		in.SCIM.Version, in.SCIM.Auth.Method = "1.1", "header"
-		im.Notes = append(im.Notes, "auth method: the SCIM 1.1 template's authentication cannot be read back; header assumed — check it")
+		// The file's method picks the template: scim1testapp is known only as the OAuth
+		// bearer variant (unconfirmed), so that is what the file says.
+		in.SCIM.Version, in.SCIM.Auth.Method = "1.1", "oauth"
+		im.Notes = append(im.Notes, "auth method: the SCIM 1.1 template's authentication cannot be read back; scim1testapp is taken as the OAuth bearer variant (unconfirmed) — check it")
 	case "scim2headerauth":
 		in.SCIM.Version, in.SCIM.Auth.Method = "2.0", "header"
 	case "scim2testapp":

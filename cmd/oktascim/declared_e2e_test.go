@@ -171,3 +171,31 @@ func TestImportWritesWhatItReadsSoPlanIsClean(t *testing.T) {
 		t.Fatalf("plan right after import exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+// TestImportSCIM11WritesAFileThatValidates: scim1testapp is imported as the method that
+// names it (oauth), so the written file validates and plan right after is clean.
+func TestImportSCIM11WritesAFileThatValidates(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	id := env.Org.AddApp(map[string]any{"name": "scim1testapp", "label": "Legacy", "signOnMode": "SAML_2_0",
+		"settings": map[string]any{"app": map[string]any{"acsUrl": "https://legacy.example/acs", "audienceUri": "https://legacy.example"},
+			"notes": map[string]any{"admin": nil, "enduser": nil}}})
+	if err := env.Org.EnableProvisioning(context.Background(), id, oktatest.ProvisioningSettings{BaseURL: env.SCIM11.URL, AuthMode: "oauth",
+		Token: env.SCIMToken, PushNewUsers: true, PushProfileUpdates: true}); err != nil {
+		t.Fatal(err)
+	}
+	vars := envVars(env, map[string]string{"LEGACY_SCIM_BASE_URL": env.SCIM11.URL, "LEGACY_SCIM_TOKEN": env.SCIMToken})
+	out := filepath.Join(t.TempDir(), "legacy.yaml")
+	if r := cli(t, vars, "import", "--app-id", id, "--out", out); r.code != exitcode.OK {
+		t.Fatalf("import exit %d\n%s", r.code, r.allOutput)
+	}
+	raw, _ := os.ReadFile(out)
+	if !strings.Contains(string(raw), "method: oauth") || !strings.Contains(string(raw), "OAuth bearer variant (unconfirmed)") {
+		t.Errorf("imported file:\n%s", raw)
+	}
+	if r := cli(t, vars, "validate", "-f", out); r.code != exitcode.OK {
+		t.Fatalf("validate exit %d\n%s", r.code, r.allOutput)
+	}
+	if r := cli(t, vars, "plan", "-f", out, "--detailed-exitcode"); r.code != exitcode.OK {
+		t.Fatalf("plan after import exit %d\n%s", r.code, r.stdout)
+	}
+}
