@@ -145,25 +145,36 @@ func TestGroupPushAsynchronous(t *testing.T) {
 	converged(t, env, vars, file)
 }
 
-// TestImportWritesWhatItReadsSoPlanIsClean: an app whose provisioning shows Push Groups
-// and Import on is imported with those values written out; plan right after is clean.
-func TestImportWritesWhatItReadsSoPlanIsClean(t *testing.T) {
-	env := startEnv(t, simenv.Options{})
-	id := env.Org.AddApp(map[string]any{"name": "scim2headerauth", "label": "Wiki", "signOnMode": "SAML_2_0",
-		"settings": map[string]any{"app": map[string]any{"acsUrl": "https://wiki.example/acs", "audienceUri": "https://wiki.example"},
+// importedConsoleApp adds a SAML app of template made in the console, with provisioning
+// on as s says, imports it by id and returns the written file and the variables it
+// names (prefix_SCIM_BASE_URL, prefix_SCIM_TOKEN).
+func importedConsoleApp(t *testing.T, env *simenv.Env, template, label, prefix string, s oktatest.ProvisioningSettings) (string, string, map[string]string) {
+	t.Helper()
+	host := strings.ToLower(label) + ".example"
+	id := env.Org.AddApp(map[string]any{"name": template, "label": label, "signOnMode": "SAML_2_0",
+		"settings": map[string]any{"app": map[string]any{"acsUrl": "https://" + host + "/acs", "audienceUri": "https://" + host},
 			"notes": map[string]any{"admin": nil, "enduser": nil}}})
-	if err := env.Org.EnableProvisioning(context.Background(), id, oktatest.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header",
-		Token: env.SCIMToken, PushNewUsers: true, PushProfileUpdates: true, PushGroups: true, ImportUsers: true}); err != nil {
+	s.Token, s.PushNewUsers, s.PushProfileUpdates = env.SCIMToken, true, true
+	if err := env.Org.EnableProvisioning(context.Background(), id, s); err != nil {
 		t.Fatal(err)
 	}
-	vars := envVars(env, map[string]string{"WIKI_SCIM_BASE_URL": env.SCIM20.URL, "WIKI_SCIM_TOKEN": env.SCIMToken})
-	out := filepath.Join(t.TempDir(), "wiki.yaml")
+	vars := envVars(env, map[string]string{prefix + "_SCIM_BASE_URL": s.BaseURL, prefix + "_SCIM_TOKEN": env.SCIMToken})
+	out := filepath.Join(t.TempDir(), "imported.yaml")
 	if r := cli(t, vars, "import", "--app-id", id, "--out", out); r.code != exitcode.OK {
 		t.Fatalf("import exit %d\n%s", r.code, r.allOutput)
 	}
 	raw, _ := os.ReadFile(out)
+	return out, string(raw), vars
+}
+
+// TestImportWritesWhatItReadsSoPlanIsClean: an app whose provisioning shows Push Groups
+// and Import on is imported with those values written out; plan right after is clean.
+func TestImportWritesWhatItReadsSoPlanIsClean(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	out, raw, vars := importedConsoleApp(t, env, "scim2headerauth", "Wiki", "WIKI",
+		oktatest.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header", PushGroups: true, ImportUsers: true})
 	for _, want := range []string{"pushGroups: true", "importUsers: true", "syncPassword: false", "visibility: { hideWeb: false, hideMobile: false, autoLogin: false }"} {
-		if !strings.Contains(string(raw), want) {
+		if !strings.Contains(raw, want) {
 			t.Errorf("imported file lacks %q:\n%s", want, raw)
 		}
 	}
@@ -176,20 +187,8 @@ func TestImportWritesWhatItReadsSoPlanIsClean(t *testing.T) {
 // names it (oauth), so the written file validates and plan right after is clean.
 func TestImportSCIM11WritesAFileThatValidates(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
-	id := env.Org.AddApp(map[string]any{"name": "scim1testapp", "label": "Legacy", "signOnMode": "SAML_2_0",
-		"settings": map[string]any{"app": map[string]any{"acsUrl": "https://legacy.example/acs", "audienceUri": "https://legacy.example"},
-			"notes": map[string]any{"admin": nil, "enduser": nil}}})
-	if err := env.Org.EnableProvisioning(context.Background(), id, oktatest.ProvisioningSettings{BaseURL: env.SCIM11.URL, AuthMode: "oauth",
-		Token: env.SCIMToken, PushNewUsers: true, PushProfileUpdates: true}); err != nil {
-		t.Fatal(err)
-	}
-	vars := envVars(env, map[string]string{"LEGACY_SCIM_BASE_URL": env.SCIM11.URL, "LEGACY_SCIM_TOKEN": env.SCIMToken})
-	out := filepath.Join(t.TempDir(), "legacy.yaml")
-	if r := cli(t, vars, "import", "--app-id", id, "--out", out); r.code != exitcode.OK {
-		t.Fatalf("import exit %d\n%s", r.code, r.allOutput)
-	}
-	raw, _ := os.ReadFile(out)
-	if !strings.Contains(string(raw), "method: oauth") || !strings.Contains(string(raw), "OAuth bearer variant (unconfirmed)") {
+	out, raw, vars := importedConsoleApp(t, env, "scim1testapp", "Legacy", "LEGACY", oktatest.ProvisioningSettings{BaseURL: env.SCIM11.URL, AuthMode: "oauth"})
+	if !strings.Contains(raw, "method: oauth") || !strings.Contains(raw, "OAuth bearer variant (unconfirmed)") {
 		t.Errorf("imported file:\n%s", raw)
 	}
 	if r := cli(t, vars, "validate", "-f", out); r.code != exitcode.OK {
