@@ -30,10 +30,15 @@ func (r *runner) manualStep(ctx context.Context, ir *integrationRun, ev Event, c
 }
 
 // waitFor polls check until it reports true, the System Log shows that Okta refused the
-// admin's attempt, or the wait times out; it reports whether check passed.
+// attempt, or the wait times out; it reports whether check passed. A stand-in does the
+// step once, so its refusal is the verdict. A person at the console (--wait) can fix a
+// typo and save again: their refusal is reported once and the wait goes on; if it is
+// still the newest word when time runs out, the step failed (exit 6), not pending.
 func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, since time.Time, check func() (bool, error), doneDetail string) bool {
 	deadline := r.opts.Now().Add(r.opts.WaitTimeout)
 	lastProgress := time.Time{}
+	var refused *Event
+	var reported string
 	for {
 		ok, err := check()
 		if err != nil {
@@ -49,16 +54,31 @@ func (r *runner) waitFor(ctx context.Context, ir *integrationRun, step string, s
 			r.fail(ir, step, err, "")
 			return false
 		}
+		refused = nil
 		if failure != nil {
-			ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
-			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, SystemLog: lines,
+			ev := Event{Integration: ir.in.Name, Step: step, Outcome: Failed, AppID: ir.app.ID, SystemLog: lines,
 				Detail: fmt.Sprintf("Okta refused the provisioning settings: %s (System Log %s at %s)", orUnknown(failure.Reason), failure.EventType, failure.Published.Format(time.RFC3339)),
-				Hint:   systemlog.Hint(*failure)})
-			return false
+				Hint:   systemlog.Hint(*failure)}
+			if r.opts.Manual != nil {
+				ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
+				r.report(ev)
+				return false
+			}
+			refused = &ev
+			if key := failure.UUID + failure.Published.String(); key != reported {
+				reported = key
+				r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Waiting, AppID: ir.app.ID, SystemLog: lines, Hint: ev.Hint,
+					Detail: ev.Detail + "; correct it in the Admin Console and save again (still waiting)"})
+			}
 		}
 		now := r.opts.Now()
 		left := deadline.Sub(now)
 		if left <= 0 {
+			if refused != nil {
+				ir.code = exitcode.Worst(ir.code, exitcode.ConnectionFailed)
+				r.report(*refused)
+				return false
+			}
 			ir.code = exitcode.Worst(ir.code, exitcode.ManualPending)
 			r.report(Event{Integration: ir.in.Name, Step: step, Outcome: Manual, AppID: ir.app.ID,
 				Detail: fmt.Sprintf("still not done after waiting %s; do the step above, then run apply again", r.opts.WaitTimeout)})

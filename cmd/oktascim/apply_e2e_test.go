@@ -242,7 +242,9 @@ func TestApplyWrongSCIMToken(t *testing.T) {
 	stop := adminDoesManualSteps(t, env, func(app map[string]any) (oktatest.ProvisioningSettings, bool) {
 		return oktatest.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header", Token: "not-the-right-token", UserIDField: "userName"}, true
 	})
-	r := cli(t, vars, "apply", "-f", path, "--yes", "--wait", "--poll-interval", "20ms")
+	// A person could still correct the token, so the wait goes on until it times out;
+	// the refusal is then the newest word: exit 6 (TestWaitOutlivesAMistypedSave).
+	r := cli(t, vars, "apply", "-f", path, "--yes", "--wait", "--wait-timeout", "1s", "--poll-interval", "20ms")
 	stop()
 	if r.code != exitcode.ConnectionFailed {
 		t.Fatalf("exit %d, want 6\n%s", r.code, r.allOutput)

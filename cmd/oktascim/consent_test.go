@@ -16,6 +16,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
+	"github.com/oktascim/oktascim/internal/fixtures"
 	"github.com/oktascim/oktascim/internal/simenv"
 )
 
@@ -25,6 +26,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("OKTASCIM_TEST_BE_MAIN") == "1" {
 		main()
 		return
+	}
+	if err := fixtures.SetSecretModes("../.."); err != nil {
+		panic(err)
 	}
 	os.Exit(m.Run())
 }
