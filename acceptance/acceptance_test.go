@@ -164,6 +164,8 @@ func (e *orgEnv) Skip(sc scenario.Scenario) string {
 			return "needs basic auth credentials of the SCIM server: set " + VarSCIMUser + " and " + VarSCIMPassword
 		case in.Auth != "basic" && e.s.SCIMToken == "":
 			return "needs a token of the SCIM server: set " + VarSCIMToken
+		case in.Push && (len(e.s.Groups) == 0 || e.s.Groups[0] == "Everyone"):
+			return "pushes the first of " + VarGroups + ", and Okta cannot push Everyone: name a group of your own first"
 		}
 	}
 	return ""

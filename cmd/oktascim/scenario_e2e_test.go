@@ -178,6 +178,9 @@ func TestScenarioVariantMatrix(t *testing.T) {
 					matrixSlots <- struct{}{}
 					defer func() { <-matrixSlots }()
 					t.Run(sc.Name, func(t *testing.T) {
+						if why := knownNonConvergent[r.name+"/"+sc.Name]; why != "" {
+							t.Skip("known bug, not yet fixed: " + why)
+						}
 						ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 						defer cancel()
 						env := &simScenarioEnv{t: t, env: startEnv(t, simenv.Options{Org: oktatest.Options{Variants: r.variants, GroupPushDelay: 100 * time.Millisecond}})}
@@ -190,6 +193,15 @@ func TestScenarioVariantMatrix(t *testing.T) {
 	}
 }
 
+// knownNonConvergent are matrix runs that find a bug nobody has fixed yet, each with
+// what goes wrong; every one is also in the team's notes. Remove an entry with its fix.
+var knownNonConvergent = map[string]string{
+	"all-last/custom-group-push": "with connection-api=accepted and features-from=capabilities together, the " +
+		"features list names PUSH_GROUPS while Push Groups is off, so the actions step takes pushGroups as on " +
+		"and the push fails with Okta's 400 'Push Groups is not enabled for the app instance' instead of " +
+		"becoming the manual step; each variant alone converges",
+}
+
 // matrixSlots bounds how many matrix scenarios run at once.
 var matrixSlots = make(chan struct{}, 8)
 
@@ -197,7 +209,7 @@ var matrixSlots = make(chan struct{}, 8)
 // template app (header and OAuth), the pending manual step and a custom SAML app;
 // matrixExtra adds those a variant is about. The all-flipped and all-last runs take
 // every scenario.
-var matrixSubset = map[string]bool{"template-header-saml": true, "template-oauth-swa": true, "manual-step-pending": true, "custom-header-saml": true}
+var matrixSubset = map[string]bool{"template-header-saml": true, "template-oauth-swa": true, "manual-step-pending": true, "custom-header-saml": true, "custom-group-push": true}
 
 var matrixExtra = map[string][]string{
 	oktatest.VariantSCIM1Auth:              {"template-scim11"},
@@ -209,6 +221,8 @@ var matrixExtra = map[string][]string{
 	oktatest.VariantFeaturesFrom:           {"custom-basic-swa", "several-at-once"},
 	oktatest.VariantActionsAfterEnable:     {"template-basic-swa", "several-at-once", "template-scim11"},
 	oktatest.VariantActionsAfterConnection: {"custom-basic-swa", "several-at-once"},
+	oktatest.VariantGroupPush:              {"custom-group-push"},
+	oktatest.VariantUnknownPushSource:      {"custom-group-push"},
 }
 
 func inMatrixSubset(variants map[string]string, name string) bool {

@@ -25,6 +25,9 @@ type Integration struct {
 	SCIM   string // "2.0" or "1.1" (template apps)
 	Auth   string // basic, header or oauth
 	SignOn string // saml or swa
+	// Push: the file pushes the scenario's first group (pushGroups: [name]). Custom apps
+	// only: their files declare provisioning.pushGroups: true, which a push needs.
+	Push bool
 }
 
 // Name is the integration's name (and its stamp) in a file made for prefix.
@@ -130,6 +133,11 @@ func All() []Scenario {
 			all = append(all, sc)
 		}
 	}
+	push := lifecycle("custom-group-push", "a custom SAML app that pushes a group (Group Push Mappings API, verified on the SCIM server's /Groups)",
+		Integration{Key: "custom-push", Kind: "custom", Auth: "header", SignOn: "saml", Push: true})
+	push.Steps[2].Outcomes["mappings"], push.Steps[2].Outcomes["push"] = "done", "done"
+	push.Steps[3].Outcomes["mappings"], push.Steps[3].Outcomes["push"] = "unchanged", "unchanged"
+	all = append(all, push)
 	return all
 }
 
@@ -254,6 +262,9 @@ func (s Scenario) File(prefix string, refs Refs, groups []string) string {
 				quoted[i] = fmt.Sprintf("%q", g)
 			}
 			fmt.Fprintf(&b, "    groups: [%s]\n", strings.Join(quoted, ", "))
+			if in.Push {
+				fmt.Fprintf(&b, "    pushGroups: [%s]\n", quoted[0])
+			}
 		}
 	}
 	return b.String()
