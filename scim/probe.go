@@ -169,13 +169,7 @@ func probe(ctx context.Context, hc *http.Client, t Target, red *redact.Set) Resu
 	req.Header.Set("Authorization", authz)
 	req.Header.Set("User-Agent", "oktascim")
 
-	client := &http.Client{Timeout: defaultTimout}
-	if hc != nil {
-		c := *hc
-		client = &c
-	}
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
+	resp, err := noRedirects(hc).Do(req)
 	if err != nil {
 		classifyTransport(&res, u, err)
 		return res
@@ -445,4 +439,17 @@ func newRedactor(c Credentials) *redact.Set {
 		red.AddBasic(c.Username, c.Password)
 	}
 	return red
+}
+
+// noRedirects is the client every request to a SCIM server goes through: hc (or one
+// with the default timeout) that never follows a redirect, so the credentials go only
+// to the base URL the file names.
+func noRedirects(hc *http.Client) *http.Client {
+	client := &http.Client{Timeout: defaultTimout}
+	if hc != nil {
+		c := *hc
+		client = &c
+	}
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return client
 }

@@ -54,10 +54,7 @@ func do(ctx context.Context, hc *http.Client, t Target, method, path string, out
 	}
 	req.Header.Set("Authorization", authz)
 	req.Header.Set("Accept", "application/scim+json")
-	if hc == nil {
-		hc = &http.Client{Timeout: defaultTimout}
-	}
-	resp, err := hc.Do(req)
+	resp, err := noRedirects(hc).Do(req)
 	if err != nil {
 		ans.Detail = red.String(err.Error())
 		return ans, fmt.Errorf("%s", ans.Detail)
