@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/roundtrip"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 func lookupOf(m map[string]string) func(string) (string, bool) {

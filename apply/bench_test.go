@@ -13,9 +13,9 @@ import (
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // The fewest Okta requests per integration each flow can make for n template
@@ -50,7 +50,7 @@ func BenchmarkApply(b *testing.B) {
 			routes := map[string]map[string]int{}
 			for i := 0; i < b.N; i++ {
 				// A budget the governor never waits for: this counts requests, not time.
-				env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: true, Org: oktatest.Options{RateLimitPerMinute: 100000}})
+				env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{RateLimitPerMinute: 100000}})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -100,7 +100,7 @@ var idSegment = regexp.MustCompile(`/(0oa|00g|00u|0pp|0pr)[0-9A-Za-z]+`)
 
 // countRoutes counts requests by method and path, ids replaced by {id}: where the
 // budget goes.
-func countRoutes(reqs []oktatest.Request) map[string]int {
+func countRoutes(reqs []oktaorg.Request) map[string]int {
 	out := map[string]int{}
 	for _, r := range reqs {
 		if !strings.HasPrefix(r.Path, "/api/") {

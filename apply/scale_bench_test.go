@@ -9,9 +9,9 @@ import (
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // Scale settings: Okta's latency, and its per-bucket rate limit with time scaled down
@@ -27,7 +27,7 @@ const (
 
 // scaleRun is one plan + apply against a simulated org.
 type scaleRun struct {
-	org     oktatest.Options
+	org     oktaorg.Options
 	share   float64
 	n       int
 	minimum float64 // requests per integration
@@ -44,7 +44,7 @@ func BenchmarkApplyAtScale(b *testing.B) {
 	for _, n := range []int{1, 10, 100, 500} {
 		b.Run(fmt.Sprintf("integrations=%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				scaleRun{n: n, share: benchShare, minimum: minimumNew(n), org: oktatest.Options{
+				scaleRun{n: n, share: benchShare, minimum: minimumNew(n), org: oktaorg.Options{
 					Latency: benchLatency, RateLimitPerMinute: benchLimit, RateLimitWindow: benchWindow, ConcurrencyLimit: 75}}.run(b)
 			}
 		})
@@ -67,16 +67,16 @@ func BenchmarkRateLimit(b *testing.B) {
 		starts []string
 	}
 	for _, rc := range []rateCase{
-		{2 * time.Second, 200, 150, []string{oktatest.RateLimitWindowAligned, oktatest.RateLimitWindowFirstRequest}},
-		{time.Minute, 600, 100, []string{oktatest.RateLimitWindowFirstRequest}},
+		{2 * time.Second, 200, 150, []string{oktaorg.RateLimitWindowAligned, oktaorg.RateLimitWindowFirstRequest}},
+		{time.Minute, 600, 100, []string{oktaorg.RateLimitWindowFirstRequest}},
 	} {
-		for _, scope := range []string{oktatest.RateLimitPerEndpoint, oktatest.RateLimitShared} {
+		for _, scope := range []string{oktaorg.RateLimitPerEndpoint, oktaorg.RateLimitShared} {
 			for _, start := range rc.starts {
 				b.Run(fmt.Sprintf("window=%s/%s/%s", rc.window, scope, start), func(b *testing.B) {
 					for i := 0; i < b.N; i++ {
-						scaleRun{n: rc.n, share: 1, minimum: minimumNew(rc.n), org: oktatest.Options{
+						scaleRun{n: rc.n, share: 1, minimum: minimumNew(rc.n), org: oktaorg.Options{
 							Latency: benchLatency, RateLimitPerMinute: rc.limit, RateLimitWindow: rc.window, ConcurrencyLimit: 75,
-							Variants: map[string]string{oktatest.VariantRateLimitScope: scope, oktatest.VariantRateLimitWindow: start}}}.run(b)
+							Variants: map[string]string{oktaorg.VariantRateLimitScope: scope, oktaorg.VariantRateLimitWindow: start}}}.run(b)
 					}
 				})
 			}
@@ -133,8 +133,8 @@ func (sr scaleRun) run(b *testing.B) {
 // but the last over the time from the first request to the last window's start, so
 // that neither the run's start nor its unfinished last window counts. With one
 // window only, it is that window's requests over the window.
-func sustained(ws []oktatest.RateWindow, limit int, window time.Duration) (string, int, float64) {
-	per := map[string][]oktatest.RateWindow{}
+func sustained(ws []oktaorg.RateWindow, limit int, window time.Duration) (string, int, float64) {
+	per := map[string][]oktaorg.RateWindow{}
 	total := map[string]int{}
 	for _, w := range ws {
 		per[w.Bucket] = append(per[w.Bucket], w)

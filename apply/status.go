@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/okta/systemlog"
 	"github.com/oktascim/oktascim/plan"
-	"github.com/oktascim/oktascim/systemlog"
 )
 
 // StatusRow is one app's state, as `oktascim status` shows it.

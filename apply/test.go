@@ -8,8 +8,8 @@ import (
 
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/okta/systemlog"
 	"github.com/oktascim/oktascim/scim"
-	"github.com/oktascim/oktascim/systemlog"
 )
 
 // connectionTest is one integration's connection test, done but for its System Log

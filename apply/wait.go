@@ -7,7 +7,7 @@ import (
 
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/systemlog"
+	"github.com/oktascim/oktascim/okta/systemlog"
 )
 
 // manualStep is the one tail of every step the API cannot do: it reports the guided

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/scim"
-	"github.com/oktascim/oktascim/scim/scimtest"
+	"github.com/oktascim/oktascim/sim/scimserver"
 )
 
 func find(t *testing.T, cs []Check, suffix string) Check {
@@ -72,7 +72,7 @@ func TestSCIMAddressChecks(t *testing.T) {
 // TestSCIMTLSCheck: a self-signed certificate fails as Okta would refuse it; trusted,
 // it passes and the Test API Credentials request goes through over TLS.
 func TestSCIMTLSCheck(t *testing.T) {
-	srv := scimtest.New(scimtest.Options{Version: "2.0", Auth: scimtest.Auth{Mode: "bearer", Token: "tls-token"}})
+	srv := scimserver.New(scimserver.Options{Version: "2.0", Auth: scimserver.Auth{Mode: "bearer", Token: "tls-token"}})
 	ts := httptest.NewTLSServer(srv)
 	defer ts.Close()
 	target := []Target{{Integration: "tls", Target: scim.Target{BaseURL: ts.URL + "/scim/v2", Version: "2.0",

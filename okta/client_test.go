@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/redact"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
 )
 
-func startSim(t *testing.T, opts oktatest.Options) (*oktatest.Server, *Client) {
+func startSim(t *testing.T, opts oktaorg.Options) (*oktaorg.Server, *Client) {
 	t.Helper()
 	opts.Token = "00client-test-token"
-	s, err := oktatest.Start(opts)
+	s, err := oktaorg.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestAdminURL(t *testing.T) {
 }
 
 func TestListAppsFollowsLinkPages(t *testing.T) {
-	s, c := startSim(t, oktatest.Options{})
+	s, c := startSim(t, oktaorg.Options{})
 	for i := 0; i < 205; i++ {
 		s.AddApp(map[string]any{"name": "scim2headerauth", "label": fmt.Sprintf("app %d", i)})
 	}
@@ -71,7 +71,7 @@ func TestListAppsFollowsLinkPages(t *testing.T) {
 }
 
 func TestInvalidTokenIsAuthError(t *testing.T) {
-	s, _ := startSim(t, oktatest.Options{})
+	s, _ := startSim(t, oktaorg.Options{})
 	c, err := NewClient(context.Background(), Settings{OrgURL: s.URL, Token: redact.NewSecret("00wrong-token-value")})
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestInvalidTokenIsAuthError(t *testing.T) {
 }
 
 func TestFeaturesOffUntilProvisioning(t *testing.T) {
-	_, c := startSim(t, oktatest.Options{})
+	_, c := startSim(t, oktaorg.Options{})
 	app, err := c.CreateApp(context.Background(), AppSpec{Name: "scim2headerauth", Label: "x", SignOnMode: "SAML_2_0", AdminNote: Stamp("x")})
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
 )
 
 // budgetServer answers like Okta's rate limiter: limit per window of one second,
@@ -326,12 +326,12 @@ func TestGovernorOnEveryRateLimitVariant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for several rate-limit windows")
 	}
-	for _, scope := range []string{oktatest.RateLimitPerEndpoint, oktatest.RateLimitShared} {
-		for _, start := range []string{oktatest.RateLimitWindowAligned, oktatest.RateLimitWindowFirstRequest} {
+	for _, scope := range []string{oktaorg.RateLimitPerEndpoint, oktaorg.RateLimitShared} {
+		for _, start := range []string{oktaorg.RateLimitWindowAligned, oktaorg.RateLimitWindowFirstRequest} {
 			t.Run(scope+","+start, func(t *testing.T) {
 				t.Parallel()
-				s, err := oktatest.Start(oktatest.Options{Token: "00gov-test", RateLimitPerMinute: 30, RateLimitWindow: time.Second,
-					Variants: map[string]string{oktatest.VariantRateLimitScope: scope, oktatest.VariantRateLimitWindow: start}, Latency: 10 * time.Millisecond})
+				s, err := oktaorg.Start(oktaorg.Options{Token: "00gov-test", RateLimitPerMinute: 30, RateLimitWindow: time.Second,
+					Variants: map[string]string{oktaorg.VariantRateLimitScope: scope, oktaorg.VariantRateLimitWindow: start}, Latency: 10 * time.Millisecond})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/redact"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
 )
 
 var (
@@ -61,12 +61,12 @@ func (c *clock) Add(d time.Duration) {
 
 // startOAuthSim serves an org with one service app (client id 0oasvc, kid key1,
 // granted the given scopes) and returns a PrivateKey client for it.
-func startOAuthSim(t *testing.T, opts oktatest.Options, granted []string, s Settings) (*oktatest.Server, *Client) {
+func startOAuthSim(t *testing.T, opts oktaorg.Options, granted []string, s Settings) (*oktaorg.Server, *Client) {
 	t.Helper()
 	testKeys(t)
 	opts.Token = "00ssws-token"
-	opts.ServiceApps = append(opts.ServiceApps, oktatest.ServiceApp{ClientID: "0oasvc", PublicKey: &svcKey.PublicKey, KeyID: "key1", Scopes: granted})
-	srv, err := oktatest.Start(opts)
+	opts.ServiceApps = append(opts.ServiceApps, oktaorg.ServiceApp{ClientID: "0oasvc", PublicKey: &svcKey.PublicKey, KeyID: "key1", Scopes: granted})
+	srv, err := oktaorg.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func startOAuthSim(t *testing.T, opts oktatest.Options, granted []string, s Sett
 	return srv, c
 }
 
-func tokenRequests(s *oktatest.Server) int {
+func tokenRequests(s *oktaorg.Server) int {
 	n := 0
 	for _, r := range s.Requests() {
 		if r.Path == "/oauth2/v1/token" {
@@ -97,7 +97,7 @@ func tokenRequests(s *oktatest.Server) int {
 
 func TestPrivateKeyClientWorksAndSharesOneToken(t *testing.T) {
 	var trace bytes.Buffer
-	s, c := startOAuthSim(t, oktatest.Options{}, allScopesForTests, Settings{PrivateKeyID: "key1", Scopes: allScopesForTests, Trace: &trace})
+	s, c := startOAuthSim(t, oktaorg.Options{}, allScopesForTests, Settings{PrivateKeyID: "key1", Scopes: allScopesForTests, Trace: &trace})
 	s.AddGroup("Engineering")
 	if c.AuthMode() != AuthPrivateKey {
 		t.Fatal(c.AuthMode())
@@ -161,7 +161,7 @@ func TestPrivateKeyClientWorksAndSharesOneToken(t *testing.T) {
 }
 
 func TestPrivateKeyWrongKeyIsARefusalAskedOnce(t *testing.T) {
-	s, c := startOAuthSim(t, oktatest.Options{}, allScopesForTests, Settings{PrivateKey: redact.NewSecret(wrongKeyPEM)})
+	s, c := startOAuthSim(t, oktaorg.Options{}, allScopesForTests, Settings{PrivateKey: redact.NewSecret(wrongKeyPEM)})
 	ctx := context.Background()
 	// The org's public metadata needs no token.
 	if meta, err := c.Metadata(ctx); err != nil || meta.ID == "" || tokenRequests(s) != 0 {
@@ -196,21 +196,21 @@ func TestPrivateKeyWrongKeyIsARefusalAskedOnce(t *testing.T) {
 func TestPrivateKeyScopes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("none granted", func(t *testing.T) {
-		_, c := startOAuthSim(t, oktatest.Options{}, []string{"okta.users.read.self"}, Settings{Scopes: []string{"okta.apps.manage"}})
+		_, c := startOAuthSim(t, oktaorg.Options{}, []string{"okta.users.read.self"}, Settings{Scopes: []string{"okta.apps.manage"}})
 		_, err := c.ServiceApp(ctx)
 		if !IsAuth(err) || !strings.Contains(err.Error(), "consent_required") || !strings.Contains(err.Error(), "Okta API Scopes tab (requested: okta.apps.manage)") {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("unknown scope", func(t *testing.T) {
-		_, c := startOAuthSim(t, oktatest.Options{}, allScopesForTests, Settings{Scopes: []string{"okta.apps.manage", "okta.app.mange"}})
+		_, c := startOAuthSim(t, oktaorg.Options{}, allScopesForTests, Settings{Scopes: []string{"okta.apps.manage", "okta.app.mange"}})
 		_, err := c.ServiceApp(ctx)
 		if !IsAuth(err) || !strings.Contains(err.Error(), "invalid_scope") {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("default scopes, partly granted", func(t *testing.T) {
-		_, c := startOAuthSim(t, oktatest.Options{}, []string{"okta.apps.read", "okta.groups.read"}, Settings{})
+		_, c := startOAuthSim(t, oktaorg.Options{}, []string{"okta.apps.read", "okta.groups.read"}, Settings{})
 		app, err := c.ServiceApp(ctx)
 		if err != nil || strings.Join(app.Requested, " ") != strings.Join(DefaultScopes, " ") || strings.Join(app.Granted, " ") != "okta.apps.read okta.groups.read" {
 			t.Fatalf("%+v %v", app, err)
@@ -234,7 +234,7 @@ func TestPrivateKeyScopes(t *testing.T) {
 
 func TestPrivateKeyTokenIsRenewedBeforeItExpiresAndAfterRevocation(t *testing.T) {
 	clk := &clock{now: time.Now()}
-	s, c := startOAuthSim(t, oktatest.Options{Now: clk.Now, AccessTokenLifetime: time.Minute}, allScopesForTests, Settings{now: clk.Now})
+	s, c := startOAuthSim(t, oktaorg.Options{Now: clk.Now, AccessTokenLifetime: time.Minute}, allScopesForTests, Settings{now: clk.Now})
 	ctx := context.Background()
 	list := func() {
 		t.Helper()
@@ -288,7 +288,7 @@ func flakyTokens(org http.Handler, n int32, status int) http.Handler {
 func startBehind(t *testing.T, h func(org http.Handler) http.Handler, s Settings) *Client {
 	t.Helper()
 	testKeys(t)
-	org := oktatest.New(oktatest.Options{Token: "00ssws", ServiceApps: []oktatest.ServiceApp{{ClientID: "0oasvc", PublicKey: &svcKey.PublicKey, Scopes: allScopesForTests}}})
+	org := oktaorg.New(oktaorg.Options{Token: "00ssws", ServiceApps: []oktaorg.ServiceApp{{ClientID: "0oasvc", PublicKey: &svcKey.PublicKey, Scopes: allScopesForTests}}})
 	srv := httptest.NewServer(h(org))
 	t.Cleanup(srv.Close)
 	s.OrgURL, s.AuthMode, s.ClientID = srv.URL, AuthPrivateKey, "0oasvc"
@@ -461,7 +461,7 @@ func TestParsePrivateKeyForms(t *testing.T) {
 func TestECServiceApp(t *testing.T) {
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	b, _ := x509.MarshalPKCS8PrivateKey(ec)
-	srv, err := oktatest.Start(oktatest.Options{Token: "00ssws", ServiceApps: []oktatest.ServiceApp{{ClientID: "0oaec", PublicKey: &ec.PublicKey, Scopes: []string{"okta.apps.read"}}}})
+	srv, err := oktaorg.Start(oktaorg.Options{Token: "00ssws", ServiceApps: []oktaorg.ServiceApp{{ClientID: "0oaec", PublicKey: &ec.PublicKey, Scopes: []string{"okta.apps.read"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

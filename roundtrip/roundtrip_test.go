@@ -8,9 +8,9 @@ import (
 
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 const file = `version: 1
@@ -47,7 +47,7 @@ func provisioned(t *testing.T, env *simenv.Env, c *okta.Client, ins []config.Int
 		}
 		id := env.Org.AddApp(map[string]any{"name": name, "label": in.Label, "signOnMode": "SAML_2_0",
 			"settings": map[string]any{"app": map[string]any{}, "notes": map[string]any{"admin": okta.Stamp(in.Name)}}})
-		if err := env.Org.EnableProvisioning(ctx, id, oktatest.ProvisioningSettings{BaseURL: base, AuthMode: in.SCIM.Auth.Method, Token: env.SCIMToken,
+		if err := env.Org.EnableProvisioning(ctx, id, oktaorg.ProvisioningSettings{BaseURL: base, AuthMode: in.SCIM.Auth.Method, Token: env.SCIMToken,
 			UserIDField: "userName", PushNewUsers: true, PushProfileUpdates: true, PushGroups: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func provisioned(t *testing.T, env *simenv.Env, c *okta.Client, ins []config.Int
 
 func setup(t *testing.T, variants map[string]string) (*simenv.Env, *okta.Client, []config.Integration) {
 	t.Helper()
-	env, err := simenv.Start(simenv.Options{Org: oktatest.Options{ProvisioningDelay: 20 * time.Millisecond, Variants: variants, RateLimitPerMinute: 10000}})
+	env, err := simenv.Start(simenv.Options{Org: oktaorg.Options{ProvisioningDelay: 20 * time.Millisecond, Variants: variants, RateLimitPerMinute: 10000}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func setup(t *testing.T, variants map[string]string) (*simenv.Env, *okta.Client,
 // answer (group-push=async), and SCIM 1.1 (deactivation by PUT): every stage passes,
 // in order, each with its time.
 func TestRunEveryStage(t *testing.T) {
-	env, c, ins := setup(t, map[string]string{oktatest.VariantGroupPush: "async", oktatest.VariantProvisionStaged: "on-assignment"})
+	env, c, ins := setup(t, map[string]string{oktaorg.VariantGroupPush: "async", oktaorg.VariantProvisionStaged: "on-assignment"})
 	env.Org.ResetRequests()
 	res := Run(context.Background(), Options{Client: c, Integrations: ins, Timeout: 20 * time.Second, PollInterval: 10 * time.Millisecond})
 	byRoute := map[string]int{}
@@ -205,7 +205,7 @@ func TestRunRemovesLeftoverGroups(t *testing.T) {
 // fails, and the cleanup finds the user by its login and deletes it.
 func TestRunLostCreateAnswer(t *testing.T) {
 	env, c, ins := setup(t, nil)
-	env.Org.InjectFault(oktatest.Fault{Method: "POST", Path: "/api/v1/users", Kind: oktatest.FaultResetAfterWrite})
+	env.Org.InjectFault(oktaorg.Fault{Method: "POST", Path: "/api/v1/users", Kind: oktaorg.FaultResetAfterWrite})
 	res := Run(context.Background(), Options{Client: c, Integrations: ins[:1], Timeout: 5 * time.Second, PollInterval: 10 * time.Millisecond})
 	if res.Code != 1 || res.Stages[0].Outcome != apply.Failed {
 		t.Fatalf("exit %d: %+v", res.Code, res.Stages)

@@ -8,8 +8,8 @@ import (
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/okta/systemlog"
 	"github.com/oktascim/oktascim/scim"
-	"github.com/oktascim/oktascim/systemlog"
 )
 
 // waited is how a wait ended.

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oktascim/oktascim/scim/scimtest"
+	"github.com/oktascim/oktascim/sim/scimserver"
 )
 
 const (
@@ -26,14 +26,14 @@ func TestProbeAgainstSCIMTest(t *testing.T) {
 	for _, v := range []string{"2.0", "1.1"} {
 		for _, tc := range []struct {
 			creds Credentials
-			auth  scimtest.Auth
+			auth  scimserver.Auth
 		}{
-			{Credentials{Method: AuthOAuth, Token: secretToken}, scimtest.Auth{Mode: "bearer", Token: secretToken}},
-			{Credentials{Method: AuthHeader, Token: secretToken}, scimtest.Auth{Mode: "header", Token: secretToken}},
-			{Credentials{Method: AuthBasic, Username: "admin", Password: secretPass}, scimtest.Auth{Mode: "basic", Username: "admin", Password: secretPass}},
+			{Credentials{Method: AuthOAuth, Token: secretToken}, scimserver.Auth{Mode: "bearer", Token: secretToken}},
+			{Credentials{Method: AuthHeader, Token: secretToken}, scimserver.Auth{Mode: "header", Token: secretToken}},
+			{Credentials{Method: AuthBasic, Username: "admin", Password: secretPass}, scimserver.Auth{Mode: "basic", Username: "admin", Password: secretPass}},
 		} {
 			t.Run(v+"/"+string(tc.creds.Method), func(t *testing.T) {
-				srv, err := scimtest.Start(scimtest.Options{Version: v, Auth: tc.auth})
+				srv, err := scimserver.Start(scimserver.Options{Version: v, Auth: tc.auth})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -73,7 +73,7 @@ func TestProbeAgainstSCIMTest(t *testing.T) {
 	}
 }
 
-func addUsers(t *testing.T, srv *scimtest.Running, c Credentials, n int) {
+func addUsers(t *testing.T, srv *scimserver.Running, c Credentials, n int) {
 	t.Helper()
 	authz, err := AuthorizationHeader(c)
 	if err != nil {

@@ -11,9 +11,9 @@ import (
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/openapicheck"
 	"github.com/oktascim/oktascim/internal/reftest"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // integrationYAML is one integration for the e2e tests.
@@ -52,19 +52,19 @@ func fileOf(integrations ...string) string {
 
 // declaredSettings tells the admin stand-in what the file declares for each app, as
 // the manual step printed it.
-func declaredSettings(env *simenv.Env, byLabel map[string][2]string) func(app map[string]any) (oktatest.ProvisioningSettings, bool) {
-	return func(app map[string]any) (oktatest.ProvisioningSettings, bool) {
+func declaredSettings(env *simenv.Env, byLabel map[string][2]string) func(app map[string]any) (oktaorg.ProvisioningSettings, bool) {
+	return func(app map[string]any) (oktaorg.ProvisioningSettings, bool) {
 		label, _ := app["label"].(string)
 		d, ok := byLabel[label]
 		if !ok {
-			return oktatest.ProvisioningSettings{}, false
+			return oktaorg.ProvisioningSettings{}, false
 		}
 		version, method := d[0], d[1]
 		base := env.SCIM20.URL
 		if version == "1.1" {
 			base = env.SCIM11.URL
 		}
-		return oktatest.ProvisioningSettings{BaseURL: base, AuthMode: method, Token: env.SCIMToken, Username: env.SCIMUser,
+		return oktaorg.ProvisioningSettings{BaseURL: base, AuthMode: method, Token: env.SCIMToken, Username: env.SCIMUser,
 			Password: env.SCIMPassword, UserIDField: "userName", PushNewUsers: true, PushProfileUpdates: true}, true
 	}
 }
@@ -239,8 +239,8 @@ func TestApplyWrongSCIMToken(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
 	path := writeFile(t, fileOf(integrationYAML("wrong", "2.0", "header", "saml")))
 	vars := envVars(env, map[string]string{"OKTASCIM_SIM_SCIM_TOKEN": "not-the-right-token"})
-	stop := adminDoesManualSteps(t, env, func(app map[string]any) (oktatest.ProvisioningSettings, bool) {
-		return oktatest.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header", Token: "not-the-right-token", UserIDField: "userName"}, true
+	stop := adminDoesManualSteps(t, env, func(app map[string]any) (oktaorg.ProvisioningSettings, bool) {
+		return oktaorg.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header", Token: "not-the-right-token", UserIDField: "userName"}, true
 	})
 	// A person could still correct the token, so the wait goes on until it times out;
 	// the refusal is then the newest word: exit 6 (TestWaitOutlivesAMistypedSave).
@@ -315,7 +315,7 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var requests []oktatest.Request
+	var requests []oktaorg.Request
 	for _, accept := range []bool{false, true} {
 		env := startEnv(t, simenv.Options{AcceptConnectionAPI: accept})
 		byLabel := map[string][2]string{}

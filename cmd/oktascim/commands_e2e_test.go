@@ -13,7 +13,7 @@ import (
 
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestSimCommandServesWhatItPrints: `oktascim sim` prints export lines; with exactly

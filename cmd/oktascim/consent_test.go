@@ -17,7 +17,7 @@ import (
 
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/fixtures"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestMain lets the test binary be the oktascim binary (OKTASCIM_TEST_BE_MAIN=1), so

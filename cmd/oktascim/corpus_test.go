@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestInvalidCorpus runs validate and apply on every broken file of the config

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // customYAML is one custom (App Integration Wizard) integration with mappings and a
@@ -68,8 +68,8 @@ func adminEnablesSCIM(t *testing.T, env *simenv.Env, methodByLabel map[string]st
 				}
 				tried[id] = true
 				method, extra, _ := strings.Cut(spec, "+") // "oauth+import": also Import New Users; "+nopush": Push Groups left unchecked
-				s := oktatest.SCIMSettings{BaseURL: env.SCIM20.URL, UserIDField: "userName", AuthMode: method,
-					Actions: oktatest.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: extra != "nopush", ImportNewUsers: extra == "import"}}
+				s := oktaorg.SCIMSettings{BaseURL: env.SCIM20.URL, UserIDField: "userName", AuthMode: method,
+					Actions: oktaorg.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: extra != "nopush", ImportNewUsers: extra == "import"}}
 				switch method {
 				case "basic":
 					s.Username, s.Password = env.SCIMUser, env.SCIMPassword
@@ -77,7 +77,7 @@ func adminEnablesSCIM(t *testing.T, env *simenv.Env, methodByLabel map[string]st
 					s.HeaderValue = "Bearer " + env.SCIMToken
 				case "oauth":
 					s.AuthMode = "oauth2"
-					s.OAuth = oktatest.SCIMOAuth{TokenEndpoint: env.OAuth.TokenURL, AuthorizeEndpoint: env.OAuth.AuthorizeURL,
+					s.OAuth = oktaorg.SCIMOAuth{TokenEndpoint: env.OAuth.TokenURL, AuthorizeEndpoint: env.OAuth.AuthorizeURL,
 						ClientID: env.OAuth.ClientID, ClientSecret: env.OAuth.ClientSecret}
 				}
 				if err := env.Org.EnableSCIM(ctx, id, s); err != nil {
@@ -283,7 +283,7 @@ func TestGroupPushLinkDriftAndPrune(t *testing.T) {
 // step, verified on the SCIM server once the admin has pushed the groups.
 func TestGroupPushWithoutTheAPI(t *testing.T) {
 	off := false
-	env := startEnv(t, simenv.Options{Org: oktatest.Options{GroupPushAPI: &off}})
+	env := startEnv(t, simenv.Options{Org: oktaorg.Options{GroupPushAPI: &off}})
 	path := writeFile(t, fileOf(customYAML("hr", "basic", "swa")))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

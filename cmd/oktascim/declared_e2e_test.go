@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // toAppOnlyYAML is a template integration that declares only the three To App actions:
@@ -63,7 +63,7 @@ func TestOnlyTheToAppActionsConvergeWhateverTheAdminLeavesOn(t *testing.T) {
 		for _, after := range []string{"all-on", "all-off", "to-app", "entered"} {
 			t.Run(path+"/"+after, func(t *testing.T) {
 				env := startEnv(t, simenv.Options{AcceptConnectionAPI: path == "automated",
-					Org: oktatest.Options{Variants: map[string]string{oktatest.VariantActionsAfterEnable: after}}})
+					Org: oktaorg.Options{Variants: map[string]string{oktaorg.VariantActionsAfterEnable: after}}})
 				file := writeFile(t, fileOf(toAppOnlyYAML("acme")))
 				vars := envVars(env, nil)
 				stop := adminDoesManualSteps(t, env, declaredSettings(env, map[string][2]string{"acme": {"2.0", "header"}}))
@@ -113,8 +113,8 @@ func TestCustomSAMLWithMappingsStopsAtTheManualStep(t *testing.T) {
 	for _, a := range env.Org.Apps() {
 		id = a["id"].(string)
 	}
-	if err := env.Org.EnableSCIM(context.Background(), id, oktatest.SCIMSettings{BaseURL: env.SCIM20.URL, UserIDField: "userName", AuthMode: "header",
-		HeaderValue: "Bearer " + env.SCIMToken, Actions: oktatest.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: true}}); err != nil {
+	if err := env.Org.EnableSCIM(context.Background(), id, oktaorg.SCIMSettings{BaseURL: env.SCIM20.URL, UserIDField: "userName", AuthMode: "header",
+		HeaderValue: "Bearer " + env.SCIMToken, Actions: oktaorg.SCIMActions{PushNewUsers: true, PushProfileUpdates: true, PushGroups: true}}); err != nil {
 		t.Fatal(err)
 	}
 	r = cli(t, vars, "apply", "-f", file, "--yes")
@@ -130,7 +130,7 @@ func TestCustomSAMLWithMappingsStopsAtTheManualStep(t *testing.T) {
 // TestGroupPushAsynchronous: when Okta pushes a group some time after the mapping
 // answers ACTIVE, apply waits for the SCIM server (visibly, bounded) instead of failing.
 func TestGroupPushAsynchronous(t *testing.T) {
-	env := startEnv(t, simenv.Options{Org: oktatest.Options{Variants: map[string]string{oktatest.VariantGroupPush: "async"}}})
+	env := startEnv(t, simenv.Options{Org: oktaorg.Options{Variants: map[string]string{oktaorg.VariantGroupPush: "async"}}})
 	file := writeFile(t, fileOf(customYAML("hr", "basic", "swa")))
 	vars := envVars(env, nil)
 	stop := adminEnablesSCIM(t, env, map[string]string{"hr app": "basic"})
@@ -148,7 +148,7 @@ func TestGroupPushAsynchronous(t *testing.T) {
 // importedConsoleApp adds a SAML app of template made in the console, with provisioning
 // on as s says, imports it by id and returns the written file and the variables it
 // names (prefix_SCIM_BASE_URL, prefix_SCIM_TOKEN).
-func importedConsoleApp(t *testing.T, env *simenv.Env, template, label, prefix string, s oktatest.ProvisioningSettings) (string, string, map[string]string) {
+func importedConsoleApp(t *testing.T, env *simenv.Env, template, label, prefix string, s oktaorg.ProvisioningSettings) (string, string, map[string]string) {
 	t.Helper()
 	host := strings.ToLower(label) + ".example"
 	id := env.Org.AddApp(map[string]any{"name": template, "label": label, "signOnMode": "SAML_2_0",
@@ -172,7 +172,7 @@ func importedConsoleApp(t *testing.T, env *simenv.Env, template, label, prefix s
 func TestImportWritesWhatItReadsSoPlanIsClean(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
 	out, raw, vars := importedConsoleApp(t, env, "scim2headerauth", "Wiki", "WIKI",
-		oktatest.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header", PushGroups: true, ImportUsers: true})
+		oktaorg.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header", PushGroups: true, ImportUsers: true})
 	for _, want := range []string{"pushGroups: true", "importUsers: true", "syncPassword: false", "visibility: { hideWeb: false, hideMobile: false, autoLogin: false }"} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("imported file lacks %q:\n%s", want, raw)
@@ -187,7 +187,7 @@ func TestImportWritesWhatItReadsSoPlanIsClean(t *testing.T) {
 // names it (oauth), so the written file validates and plan right after is clean.
 func TestImportSCIM11WritesAFileThatValidates(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
-	out, raw, vars := importedConsoleApp(t, env, "scim1testapp", "Legacy", "LEGACY", oktatest.ProvisioningSettings{BaseURL: env.SCIM11.URL, AuthMode: "oauth"})
+	out, raw, vars := importedConsoleApp(t, env, "scim1testapp", "Legacy", "LEGACY", oktaorg.ProvisioningSettings{BaseURL: env.SCIM11.URL, AuthMode: "oauth"})
 	if !strings.Contains(raw, "method: oauth") || !strings.Contains(raw, "OAuth bearer variant (unconfirmed)") {
 		t.Errorf("imported file:\n%s", raw)
 	}

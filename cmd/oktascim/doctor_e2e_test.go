@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // doctorLine returns the status word of the check whose name ends with name.
@@ -86,7 +86,7 @@ func TestDoctorBadOrgURLs(t *testing.T) {
 }
 
 func TestDoctorBadTokenAndReadOnlyToken(t *testing.T) {
-	env := startEnv(t, simenv.Options{Org: oktatest.Options{ReadOnlyTokens: []string{"00readonly-token-abcdef"}}})
+	env := startEnv(t, simenv.Options{Org: oktaorg.Options{ReadOnlyTokens: []string{"00readonly-token-abcdef"}}})
 	r := cli(t, envVars(env, map[string]string{"OKTA_CLIENT_TOKEN": "00not-a-valid-token"}), "doctor")
 	if r.code != exitcode.Failure || doctorLine(t, r.stdout, "API token") != "FAIL" || !strings.Contains(r.stdout, "401") {
 		t.Fatalf("bad token: exit %d\n%s", r.code, r.allOutput)

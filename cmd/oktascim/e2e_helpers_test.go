@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // result is what one CLI run produced.
@@ -87,7 +87,7 @@ func writeFile(t *testing.T, content string) string {
 // adminDoesManualSteps plays the admin: it watches the org for apps stamped by
 // oktascim whose provisioning is off and enables it with the given values, as a person
 // would after reading the manual step. It stops when ctx ends.
-func adminDoesManualSteps(t *testing.T, env *simenv.Env, settings func(app map[string]any) (oktatest.ProvisioningSettings, bool)) func() {
+func adminDoesManualSteps(t *testing.T, env *simenv.Env, settings func(app map[string]any) (oktaorg.ProvisioningSettings, bool)) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 var (

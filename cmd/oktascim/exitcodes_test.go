@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestUsageErrorsExit2: whatever cobra refuses (unknown command or flag, extra

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestFaultMatrix injects each fault at each step of apply for a three-integration file
@@ -30,15 +30,15 @@ func TestFaultMatrix(t *testing.T) {
 		{"GET", "/api/v1/apps/*/groups"},
 		{"GET", "/api/v1/logs"},
 	}
-	faults := []oktatest.Fault{
-		{Kind: oktatest.FaultStatus, Status: 500},
-		{Kind: oktatest.FaultStatus, Status: 503, Times: 3},
-		{Kind: oktatest.FaultRateLimitBurst, Times: 2, Delay: 200 * time.Millisecond},
-		{Kind: oktatest.FaultReset, Times: 2},
-		{Kind: oktatest.FaultResetAfterWrite},
-		{Kind: oktatest.FaultHang, Delay: 150 * time.Millisecond}, // then the connection drops
-		{Kind: oktatest.FaultHang, Times: 2},                      // no answer at all: the request timeout cuts it off
-		{Kind: oktatest.FaultLatency, Delay: 200 * time.Millisecond, Times: 5},
+	faults := []oktaorg.Fault{
+		{Kind: oktaorg.FaultStatus, Status: 500},
+		{Kind: oktaorg.FaultStatus, Status: 503, Times: 3},
+		{Kind: oktaorg.FaultRateLimitBurst, Times: 2, Delay: 200 * time.Millisecond},
+		{Kind: oktaorg.FaultReset, Times: 2},
+		{Kind: oktaorg.FaultResetAfterWrite},
+		{Kind: oktaorg.FaultHang, Delay: 150 * time.Millisecond}, // then the connection drops
+		{Kind: oktaorg.FaultHang, Times: 2},                      // no answer at all: the request timeout cuts it off
+		{Kind: oktaorg.FaultLatency, Delay: 200 * time.Millisecond, Times: 5},
 	}
 	names := []string{"alpha", "beta", "gamma"}
 	var ins []string
@@ -49,7 +49,7 @@ func TestFaultMatrix(t *testing.T) {
 	content := fileOf(ins...)
 	for _, st := range steps {
 		for _, f := range faults {
-			if f.Kind == oktatest.FaultResetAfterWrite && st.method == "GET" {
+			if f.Kind == oktaorg.FaultResetAfterWrite && st.method == "GET" {
 				continue // the same as a reset for a read
 			}
 			f.Method, f.Path = st.method, st.path

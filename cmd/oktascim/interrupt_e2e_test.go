@@ -10,15 +10,15 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestInterruptThenRerunConverges: Ctrl-C (the context ends) while apply works on the
 // first integrations: it starts nothing new, says what is done and what is not,
 // exits 130; a re-run converges to exactly the declared apps, no duplicates.
 func TestInterruptThenRerunConverges(t *testing.T) {
-	env := startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktatest.Options{Latency: 15 * time.Millisecond}})
+	env := startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{Latency: 15 * time.Millisecond}})
 	var ins []string
 	for i := 0; i < 8; i++ {
 		ins = append(ins, integrationYAML(fmt.Sprintf("app-%d", i), "2.0", "oauth", "saml"))

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestNoSecretLeaksFromAnyCommand runs every command (text, JSON, --debug) with known

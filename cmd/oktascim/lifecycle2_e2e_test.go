@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // typist is a terminal user: each Read answers the next line, after running what
@@ -94,7 +94,7 @@ func TestImportThenPlan(t *testing.T) {
 		"settings": map[string]any{"app": map[string]any{"acsUrl": "https://hr.example/acs", "audienceUri": "https://hr.example"},
 			"notes": map[string]any{"admin": "made by Alice", "enduser": nil}},
 		"visibility": map[string]any{"autoSubmitToolbar": false, "hide": map[string]any{"iOS": true, "web": false}, "appLinks": map[string]any{}}})
-	if err := env.Org.EnableProvisioning(context.Background(), id, oktatest.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header",
+	if err := env.Org.EnableProvisioning(context.Background(), id, oktaorg.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header",
 		Token: env.SCIMToken, UserIDField: "userName", PushNewUsers: true, PushProfileUpdates: true}); err != nil {
 		t.Fatal(err)
 	}

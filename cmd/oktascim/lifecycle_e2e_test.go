@@ -15,8 +15,8 @@ import (
 
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

@@ -12,7 +12,7 @@ import (
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/systemlog"
+	"github.com/oktascim/oktascim/okta/systemlog"
 )
 
 type logsOptions struct {

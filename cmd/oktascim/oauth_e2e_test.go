@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 var (
@@ -44,8 +44,8 @@ var allScopes = []string{"okta.apps.read", "okta.apps.manage", "okta.groups.read
 func startOAuthEnv(t *testing.T, granted ...string) *simenv.Env {
 	t.Helper()
 	serviceAppKeys(t)
-	return startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktatest.Options{
-		ServiceApps: []oktatest.ServiceApp{{ClientID: svcClientID, PublicKey: &svcKey.PublicKey, KeyID: "e2e-key", Scopes: granted}}}})
+	return startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{
+		ServiceApps: []oktaorg.ServiceApp{{ClientID: svcClientID, PublicKey: &svcKey.PublicKey, KeyID: "e2e-key", Scopes: granted}}}})
 }
 
 // pkVars are the environment of a run in PrivateKey mode (the SDK's variables) with
@@ -72,7 +72,7 @@ func oauthSecrets(env *simenv.Env) []string {
 		out = append(out, lines[1], lines[len(lines)/2])
 	}
 	for _, r := range env.Org.Requests() {
-		if r.Path == oktatest.TokenPath {
+		if r.Path == oktaorg.TokenPath {
 			form, _ := url.ParseQuery(string(r.Body))
 			out = append(out, form.Get("client_assertion"))
 			// The JWT's signature alone.
@@ -92,7 +92,7 @@ func bearerOnly(t *testing.T, env *simenv.Env) {
 	tokens := 0
 	for _, r := range env.Org.Requests() {
 		switch {
-		case r.Path == oktatest.TokenPath:
+		case r.Path == oktaorg.TokenPath:
 			tokens++
 		case strings.HasPrefix(r.Path, "/api/") && !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "):
 			t.Fatalf("%s %s sent without an access token: %q", r.Method, r.Path, strings.SplitN(r.Header.Get("Authorization"), " ", 2)[0])
@@ -176,7 +176,7 @@ func TestPrivateKeyWrongKeyIsRefused(t *testing.T) {
 		}
 	}
 	for _, w := range writes(env) {
-		if w != "POST "+oktatest.TokenPath {
+		if w != "POST "+oktaorg.TokenPath {
 			t.Fatalf("a write after a refused token: %s", w)
 		}
 	}
@@ -244,7 +244,7 @@ func TestPrivateKeyMissingScope(t *testing.T) {
 }
 
 func TestWhoamiWithAnAPIToken(t *testing.T) {
-	env := startEnv(t, simenv.Options{Org: oktatest.Options{ReadOnlyTokens: []string{"00readonly-token-whoami"}}})
+	env := startEnv(t, simenv.Options{Org: oktaorg.Options{ReadOnlyTokens: []string{"00readonly-token-whoami"}}})
 	r := cli(t, envVars(env, nil), "whoami")
 	if r.code != exitcode.OK {
 		t.Fatalf("exit %d\n%s", r.code, r.allOutput)
@@ -387,7 +387,7 @@ func bearerOnlySince(t *testing.T, env *simenv.Env) {
 	reqs := env.Org.Requests()
 	last := -1
 	for i, r := range reqs {
-		if r.Path == oktatest.TokenPath {
+		if r.Path == oktaorg.TokenPath {
 			last = i
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestPlanTellsTheTruthBeforeAnythingIsWritten: a new app whose file names a group

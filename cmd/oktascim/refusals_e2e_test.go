@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestAConfigCannotSendAFileAnywhere: a file whose password is another file the user

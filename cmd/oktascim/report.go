@@ -9,8 +9,8 @@ import (
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/redact"
+	"github.com/oktascim/oktascim/okta/systemlog"
 	"github.com/oktascim/oktascim/plan"
-	"github.com/oktascim/oktascim/systemlog"
 )
 
 // reportVersion is the version of the JSON document shape.

@@ -13,15 +13,15 @@ import (
 
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/openapicheck"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
 	"github.com/oktascim/oktascim/roundtrip"
-	"github.com/oktascim/oktascim/scim/scimtest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/scimserver"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // roundTripEnv is an org whose provisioning takes a little while, as Okta's does.
 func roundTripEnv(t *testing.T) *simenv.Env {
-	return startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktatest.Options{ProvisioningDelay: 40 * time.Millisecond}})
+	return startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{ProvisioningDelay: 40 * time.Millisecond}})
 }
 
 var stageLine = regexp.MustCompile(`(?m)^(\S+)\s+(\d) (assign|create|update|deactivate|group-push|cleanup)\s+(done|skipped|failed)\s+(.*)$`)
@@ -76,7 +76,7 @@ func TestRoundTripEveryStagePasses(t *testing.T) {
 // the actions all off after the admin's step, group pushes arriving later, …).
 func TestRoundTripUnderFlippedVariants(t *testing.T) {
 	roundTripAllStages(t, startEnv(t, simenv.Options{AcceptConnectionAPI: true,
-		Org: oktatest.Options{ProvisioningDelay: 40 * time.Millisecond, Variants: oktatest.Flipped()}}))
+		Org: oktaorg.Options{ProvisioningDelay: 40 * time.Millisecond, Variants: oktaorg.Flipped()}}))
 }
 
 func roundTripAllStages(t *testing.T, env *simenv.Env) {
@@ -159,7 +159,7 @@ func roundTripAllStages(t *testing.T, env *simenv.Env) {
 
 // assertRequestsMatchSpec validates requests against Okta's OpenAPI spec and checks
 // that each named route was among them.
-func assertRequestsMatchSpec(t *testing.T, requests []oktatest.Request, must ...string) {
+func assertRequestsMatchSpec(t *testing.T, requests []oktaorg.Request, must ...string) {
 	t.Helper()
 	specPath := openapicheck.DefaultSpecPath()
 	if specPath == "" {
@@ -189,7 +189,7 @@ func assertRequestsMatchSpec(t *testing.T, requests []oktatest.Request, must ...
 // refusingSCIM is a SCIM server that refuses every POST /Users with the given status
 // and SCIM error, and otherwise is the SCIM test server.
 func refusingSCIM(t *testing.T, env *simenv.Env, status int, scimType, detail string) string {
-	inner := scimtest.New(scimtest.Options{Auth: scimtest.Auth{Mode: "bearer", Token: env.SCIMToken}})
+	inner := scimserver.New(scimserver.Options{Auth: scimserver.Auth{Mode: "bearer", Token: env.SCIMToken}})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/Users") {
 			w.Header().Set("Content-Type", "application/scim+json")
@@ -279,7 +279,7 @@ func TestRoundTripDeactivateOff(t *testing.T) {
 // TestRoundTripCtrlCInStage2: Ctrl-C while waiting for the SCIM user: the cleanup runs,
 // exit 130, and nothing the round trip made is left in the org.
 func TestRoundTripCtrlCInStage2(t *testing.T) {
-	env := startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktatest.Options{ProvisioningDelay: time.Hour}})
+	env := startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{ProvisioningDelay: time.Hour}})
 	path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "oauth", "saml")))
 	vars := envVars(env, nil)
 	if r := cli(t, vars, "apply", "-f", path, "--yes"); r.code != exitcode.OK {
@@ -381,7 +381,7 @@ func TestRoundTripNeedsUserManagement(t *testing.T) {
 	}
 	bearerOnly(t, env)
 
-	env = startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktatest.Options{ReadOnlyTokens: []string{"00readonly-token-abcdef"}}})
+	env = startEnv(t, simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{ReadOnlyTokens: []string{"00readonly-token-abcdef"}}})
 	if r := cli(t, envVars(env, nil), "apply", "-f", path, "--yes"); r.code != exitcode.OK {
 		t.Fatalf("apply exit %d\n%s", r.code, r.allOutput)
 	}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/scenario"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // simScenarioEnv runs the shared scenarios against the simulator: the cobra root
@@ -37,7 +37,7 @@ func (s *simScenarioEnv) Refs() scenario.Refs {
 func (s *simScenarioEnv) Groups() []string  { return []string{"Engineering", "Sales"} }
 func (s *simScenarioEnv) Secrets() []string { return s.env.Secrets() }
 func (s *simScenarioEnv) Skip(sc scenario.Scenario) string {
-	if sc.ManualPath && s.env.Org.Variant(oktatest.VariantConnectionAPI) == "accepted" {
+	if sc.ManualPath && s.env.Org.Variant(oktaorg.VariantConnectionAPI) == "accepted" {
 		return "the org's connection API enables provisioning (connection-api=accepted): there is no manual step to show"
 	}
 	return "" // the admin stand-in does every manual step; both SCIM versions are served
@@ -77,8 +77,8 @@ func (s *simScenarioEnv) adminChecksPushGroups(custom map[string]string) func() 
 					continue
 				}
 				tried[id] = true
-				set := oktatest.SCIMSettings{BaseURL: st.BaseURL, UserIDField: st.UserIDField, AuthMode: "header", HeaderValue: "Bearer " + s.env.SCIMToken,
-					Actions: oktatest.SCIMActions{ImportNewUsers: st.ImportUsers, PushNewUsers: st.PushNewUsers, PushProfileUpdates: st.PushProfileUpdates, PushGroups: true}}
+				set := oktaorg.SCIMSettings{BaseURL: st.BaseURL, UserIDField: st.UserIDField, AuthMode: "header", HeaderValue: "Bearer " + s.env.SCIMToken,
+					Actions: oktaorg.SCIMActions{ImportNewUsers: st.ImportUsers, PushNewUsers: st.PushNewUsers, PushProfileUpdates: st.PushProfileUpdates, PushGroups: true}}
 				// A person who started saving finishes it (no cancellation half way).
 				if err := s.env.Org.EnableSCIM(context.WithoutCancel(ctx), id, set); err != nil {
 					s.t.Errorf("admin stand-in, checking Push Groups: %v", err)
@@ -137,7 +137,7 @@ func TestScenarios(t *testing.T) {
 }
 
 // TestScenarioVariantMatrix runs the scenario list against the simulator under each
-// value of each variant (okta/oktatest/variants.go, docs/variants.md) one at a time,
+// value of each variant (sim/oktaorg/variants.go, docs/variants.md) one at a time,
 // and once with every variant flipped from its default: whatever Okta turns out to do
 // where nobody has confirmed it, each scenario converges — after the admin's step apply
 // exits 0, a second apply writes nothing, plan shows no changes. The default values are
@@ -152,16 +152,16 @@ func TestScenarioVariantMatrix(t *testing.T) {
 		variants map[string]string
 	}
 	var runs []run
-	for _, v := range oktatest.Variants() {
+	for _, v := range oktaorg.Variants() {
 		for _, value := range v.Values[1:] {
 			runs = append(runs, run{v.Name + "=" + value, map[string]string{v.Name: value}})
 		}
 	}
 	last := map[string]string{}
-	for _, v := range oktatest.Variants() {
+	for _, v := range oktaorg.Variants() {
 		last[v.Name] = v.Values[len(v.Values)-1]
 	}
-	runs = append(runs, run{"all-flipped", oktatest.Flipped()}, run{"all-last", last})
+	runs = append(runs, run{"all-flipped", oktaorg.Flipped()}, run{"all-last", last})
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()
@@ -183,7 +183,7 @@ func TestScenarioVariantMatrix(t *testing.T) {
 						}
 						ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 						defer cancel()
-						env := &simScenarioEnv{t: t, env: startEnv(t, simenv.Options{Org: oktatest.Options{Variants: r.variants, GroupPushDelay: 100 * time.Millisecond}})}
+						env := &simScenarioEnv{t: t, env: startEnv(t, simenv.Options{Org: oktaorg.Options{Variants: r.variants, GroupPushDelay: 100 * time.Millisecond}})}
 						scenario.Run(ctx, t, env, sc.Tolerant())
 					})
 				}()
@@ -212,17 +212,17 @@ var matrixSlots = make(chan struct{}, 8)
 var matrixSubset = map[string]bool{"template-header-saml": true, "template-oauth-swa": true, "manual-step-pending": true, "custom-header-saml": true, "custom-group-push": true}
 
 var matrixExtra = map[string][]string{
-	oktatest.VariantSCIM1Auth:              {"template-scim11"},
-	oktatest.VariantTemplateSWA:            {"template-basic-swa", "several-at-once"},
-	oktatest.VariantRateLimitScope:         {"several-at-once"},
-	oktatest.VariantRateLimitWindow:        {"several-at-once"},
-	oktatest.VariantMappingsAt:             {"custom-basic-swa", "template-basic-saml"},
-	oktatest.VariantSchemaBaseAt:           {"custom-basic-swa", "template-basic-saml"},
-	oktatest.VariantFeaturesFrom:           {"custom-basic-swa", "several-at-once"},
-	oktatest.VariantActionsAfterEnable:     {"template-basic-swa", "several-at-once", "template-scim11"},
-	oktatest.VariantActionsAfterConnection: {"custom-basic-swa", "several-at-once"},
-	oktatest.VariantGroupPush:              {"custom-group-push"},
-	oktatest.VariantUnknownPushSource:      {"custom-group-push"},
+	oktaorg.VariantSCIM1Auth:              {"template-scim11"},
+	oktaorg.VariantTemplateSWA:            {"template-basic-swa", "several-at-once"},
+	oktaorg.VariantRateLimitScope:         {"several-at-once"},
+	oktaorg.VariantRateLimitWindow:        {"several-at-once"},
+	oktaorg.VariantMappingsAt:             {"custom-basic-swa", "template-basic-saml"},
+	oktaorg.VariantSchemaBaseAt:           {"custom-basic-swa", "template-basic-saml"},
+	oktaorg.VariantFeaturesFrom:           {"custom-basic-swa", "several-at-once"},
+	oktaorg.VariantActionsAfterEnable:     {"template-basic-swa", "several-at-once", "template-scim11"},
+	oktaorg.VariantActionsAfterConnection: {"custom-basic-swa", "several-at-once"},
+	oktaorg.VariantGroupPush:              {"custom-group-push"},
+	oktaorg.VariantUnknownPushSource:      {"custom-group-push"},
 }
 
 func inMatrixSubset(variants map[string]string, name string) bool {

@@ -18,7 +18,7 @@ import (
 
 	"github.com/oktascim/oktascim/internal/reftest"
 	"github.com/oktascim/oktascim/scim/conformance"
-	"github.com/oktascim/oktascim/scim/scimtest"
+	"github.com/oktascim/oktascim/sim/scimserver"
 )
 
 // Known secret values: the tests assert none of them (nor their encoded forms) is
@@ -35,17 +35,17 @@ func checkSecrets() []string {
 	return []string{checkToken, checkPassword, checkBasic, "Bearer " + checkToken}
 }
 
-// serverAuth is what a scimtest server demands for an auth method of the file.
-func serverAuth(method string) scimtest.Auth {
+// serverAuth is what a scimserver server demands for an auth method of the file.
+func serverAuth(method string) scimserver.Auth {
 	switch method {
 	case "header":
-		return scimtest.Auth{Mode: "header", Token: checkToken}
+		return scimserver.Auth{Mode: "header", Token: checkToken}
 	case "basic":
-		return scimtest.Auth{Mode: "basic", Username: checkUser, Password: checkPassword}
+		return scimserver.Auth{Mode: "basic", Username: checkUser, Password: checkPassword}
 	case "none":
-		return scimtest.Auth{Mode: "none"}
+		return scimserver.Auth{Mode: "none"}
 	}
-	return scimtest.Auth{Mode: "bearer", Token: checkToken}
+	return scimserver.Auth{Mode: "bearer", Token: checkToken}
 }
 
 func authHeader(method string) string {
@@ -79,11 +79,11 @@ func credFlags(method string) []string {
 	return []string{"--token-env", "CHECK_TOKEN"}
 }
 
-// newSCIM is a scimtest server (not listening) with what Okta's suites assume the
+// newSCIM is a scimserver server (not listening) with what Okta's suites assume the
 // app already has: a user and, unless noGroup, a group.
-func newSCIM(t *testing.T, version, method string, noUser, noGroup bool) *scimtest.Server {
+func newSCIM(t *testing.T, version, method string, noUser, noGroup bool) *scimserver.Server {
 	t.Helper()
-	s := scimtest.New(scimtest.Options{Version: version, Auth: serverAuth(method)})
+	s := scimserver.New(scimserver.Options{Version: version, Auth: serverAuth(method)})
 	seed := map[string]string{}
 	if !noUser {
 		seed["/Users"] = `{"userName":"existing@atko.com","name":{"givenName":"Existing","familyName":"User"},"emails":[{"value":"existing@atko.com","primary":true,"type":"work"}],"active":true}`

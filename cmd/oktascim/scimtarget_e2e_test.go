@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/scim/scimtest"
+	"github.com/oktascim/oktascim/sim/scimserver"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // authRecorder is a SCIM server that demands one Authorization header and remembers
@@ -52,23 +52,23 @@ func TestSCIMTargetOneHeaderEverywhere(t *testing.T) {
 		name, label string
 		file        func() string
 		converge    func(t *testing.T, env *simenv.Env, path string)
-		okta        func(token string) scimtest.Auth // what Okta sends, as the server demands it
+		okta        func(token string) scimserver.Auth // what Okta sends, as the server demands it
 	}{
 		{"custom app, HTTP Header", "hr app", func() string { return fileOf(customYAML("hr", "header", "saml")) },
 			func(t *testing.T, env *simenv.Env, path string) { convergeCustom(t, env, path, "hr app", "header") },
-			func(tok string) scimtest.Auth { return scimtest.Auth{Mode: "bearer", Token: tok} }},
+			func(tok string) scimserver.Auth { return scimserver.Auth{Mode: "bearer", Token: tok} }},
 		{"template app, Header Auth", "hr app", func() string { return fileOf(integrationYAML("hr", "2.0", "header", "saml")) },
 			func(t *testing.T, env *simenv.Env, path string) {
 				converge(t, env, path, map[string][2]string{"hr app": {"2.0", "header"}})
 			},
-			func(tok string) scimtest.Auth { return scimtest.Auth{Mode: "header", Token: tok} }},
+			func(tok string) scimserver.Auth { return scimserver.Auth{Mode: "header", Token: tok} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := startEnv(t, simenv.Options{})
 			path := writeFile(t, tc.file())
 			tc.converge(t, env, path)
 			want := tc.okta(env.SCIMToken)
-			rec := &authRecorder{next: scimtest.New(scimtest.Options{Auth: want})}
+			rec := &authRecorder{next: scimserver.New(scimserver.Options{Auth: want})}
 			srv := httptest.NewServer(rec)
 			defer srv.Close()
 			wantHeader := want.Token

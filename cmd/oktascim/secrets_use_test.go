@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestCommandsThatDoNotSendSCIMSecretsDoNotNeedThem: plan, status, logs and destroy

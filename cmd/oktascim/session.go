@@ -14,9 +14,9 @@ import (
 	"github.com/oktascim/oktascim/apply"
 	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
 	"github.com/oktascim/oktascim/okta"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // fileOptions are the flags of every command that reads the file.
@@ -232,7 +232,7 @@ type simOptions struct {
 	enabled       bool
 	connectionAPI bool
 	adminDelay    time.Duration
-	variants      []string // NAME=VALUE (okta/oktatest/variants.go, docs/variants.md)
+	variants      []string // NAME=VALUE (sim/oktaorg/variants.go, docs/variants.md)
 }
 
 func (o *simOptions) bind(cmdFlags interface {
@@ -249,11 +249,11 @@ func (o *simOptions) bind(cmdFlags interface {
 // startSim starts the stand-ins and returns the environment lookup that points the
 // file and the org settings at them.
 func (f *factory) startSim(o simOptions) (*simenv.Env, func(string) (string, bool), error) {
-	variants, err := oktatest.ParseVariants(o.variants)
+	variants, err := oktaorg.ParseVariants(o.variants)
 	if err != nil {
 		return nil, nil, usageError{fmt.Errorf("--sim-variant: %w", err)}
 	}
-	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: o.connectionAPI, Org: oktatest.Options{Variants: variants}})
+	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: o.connectionAPI, Org: oktaorg.Options{Variants: variants}})
 	if err != nil {
 		return nil, nil, err
 	}

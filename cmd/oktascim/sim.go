@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
-	"github.com/oktascim/oktascim/okta/oktatest"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // simCmdOptions are `oktascim sim`'s flags.
@@ -77,7 +77,7 @@ simulator's own throwaway credentials, not an org's.`,
 // runSim resolves the options (flags > environment > the env file's earlier run >
 // random), then serves in the foreground or detaches.
 func runSim(ctx context.Context, f *factory, o simCmdOptions) error {
-	set, err := oktatest.ParseVariants(o.variants)
+	set, err := oktaorg.ParseVariants(o.variants)
 	if err != nil {
 		return usageError{fmt.Errorf("--variant: %w", err)}
 	}

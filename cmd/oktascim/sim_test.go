@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // oktascimOnPath returns a directory holding an `oktascim` that is this test binary

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestDefaultFile: without -f, oktascim.yaml is read, else oktascim.yml; with neither,

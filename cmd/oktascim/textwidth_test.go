@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // TestTextFitsEightyColumns: on a terminal (of unknown width: 80 columns), apply, plan

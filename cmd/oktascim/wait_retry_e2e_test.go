@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/internal/exitcode"
-	"github.com/oktascim/oktascim/internal/simenv"
+	"github.com/oktascim/oktascim/sim/simenv"
 )
 
 // adminMistypesThenFixes plays a person at the console: once the tool waits, they save

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oktascim/oktascim/scim/scimtest"
+	"github.com/oktascim/oktascim/sim/scimserver"
 )
 
 // The reference copies of Okta's suites (shared data, not part of the repo); the tests
@@ -44,8 +44,8 @@ func TestEmbeddedCopiesAreIdentical(t *testing.T) {
 	}
 }
 
-// authz is the Authorization header for a scimtest auth.
-func authz(a scimtest.Auth) string {
+// authz is the Authorization header for a scimserver auth.
+func authz(a scimserver.Auth) string {
 	switch a.Mode {
 	case "header":
 		return a.Token
@@ -55,17 +55,17 @@ func authz(a scimtest.Auth) string {
 	return "Bearer " + a.Token
 }
 
-var auths = []scimtest.Auth{
+var auths = []scimserver.Auth{
 	{Mode: "bearer", Token: "conf-token-3f9a"},
 	{Mode: "header", Token: "conf-header-77c1"},
 	{Mode: "basic", Username: "okta", Password: "conf-pass-5e2b"},
 }
 
-// startSeeded starts a scimtest server with the user and group Okta's suites assume
+// startSeeded starts a scimserver server with the user and group Okta's suites assume
 // the app already has.
-func startSeeded(t *testing.T, version string, a scimtest.Auth) *scimtest.Running {
+func startSeeded(t *testing.T, version string, a scimserver.Auth) *scimserver.Running {
 	t.Helper()
-	srv, err := scimtest.Start(scimtest.Options{Version: version, Auth: a})
+	srv, err := scimserver.Start(scimserver.Options{Version: version, Auth: a})
 	if err != nil {
 		t.Fatal(err)
 	}

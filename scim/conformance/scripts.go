@@ -11,7 +11,7 @@ import (
 // and a test checks every non-empty script of the embedded suites is known.
 // The two of the current suites are on "Optional Test: Verify Groups endpoint"; the
 // previous 2.0 suite (Okta-SCIM-20-SPEC-Test-old.json, not embedded, run by the
-// scimtest tests from the shared reference) has one more, on its create step.
+// scimserver tests from the shared reference) has one more, on its create step.
 
 // script checks a parsed response body; jsonOK is false when the body is not JSON
 // (JSON.parse would throw, failing the step). vars are the suite's variables.
