@@ -106,12 +106,12 @@ func (r *runner) evidence(ctx context.Context, ir *integrationRun, features map[
 
 // actionsStep is the manual step for the Integration actions, naming only the
 // controls of the app's kind and saying what is not confirmed.
-func (r *runner) actionsStep(ir *integrationRun, console []plan.FieldChange) ManualStep {
+func (r *runner) actionsStep(ir *integrationRun, console []plan.FieldChange) plan.ManualStep {
 	step := r.provisioningStep(ir)
 	step.Title = fmt.Sprintf("Set the integration actions of %q", ir.app.Label)
 	step.Fields = nil
 	for _, ch := range console {
-		step.Fields = append(step.Fields, ManualField{Name: actionControl(ir.in, ch.Field), Value: checkedText(ch.New)})
+		step.Fields = append(step.Fields, plan.ManualField{Name: actionControl(ir.in, ch.Field), Value: checkedText(ch.New)})
 	}
 	if ir.in.Kind == config.KindCustom {
 		step.Actions = []string{"Open the link (Applications > " + ir.app.Label + " > Provisioning > Integration) and click Edit",

@@ -251,14 +251,14 @@ func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants 
 			Detail: fmt.Sprintf("the SCIM server has all %d group(s) (this org has no Group Push Mappings API; verified on the server)", len(wants))})
 		return
 	}
-	step := ManualStep{Integration: ir.in.Name, AppID: ir.app.ID, Pushes: wants,
+	step := plan.ManualStep{Integration: ir.in.Name, AppID: ir.app.ID, Pushes: wants,
 		Title: fmt.Sprintf("Push groups to %q", ir.app.Label),
 		Link:  r.opts.Client.PushGroupsTabURL(ir.app.Name, ir.app.ID),
 		Actions: []string{"Open the link (Applications > " + ir.app.Label + " > Push Groups)",
 			"For each group below: + Push Groups > Find groups by name, pick it, set the target name (link to an existing group of that name if offered), Save"},
 		Verify: "oktascim checks that the SCIM server's /Groups lists each group"}
 	for _, w := range wants {
-		step.Fields = append(step.Fields, ManualField{Name: w.GroupName, Value: "push as " + w.Target})
+		step.Fields = append(step.Fields, plan.ManualField{Name: w.GroupName, Value: "push as " + w.Target})
 	}
 	ev := Event{Step: StepPush, Manual: &step,
 		Detail: "this org has no Group Push Mappings API; an admin must push the groups in the Admin Console"}

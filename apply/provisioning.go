@@ -7,6 +7,7 @@ import (
 
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/plan"
 )
 
 // ensureProvisioning turns on the API integration with the base URL and credentials:
@@ -145,28 +146,28 @@ func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 	}
 }
 
-func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
+func (r *runner) provisioningStep(ir *integrationRun) plan.ManualStep {
 	if ir.creds.Custom {
 		return r.customProvisioningStep(ir)
 	}
 	in := ir.in
 	p := in.Provisioning
 	vals := provisioningValues(ir)
-	fields := []ManualField{
+	fields := []plan.ManualField{
 		{Name: "Enable API integration", Value: "checked"},
 		{Name: "Base URL (SCIM connector base URL)", Value: in.SCIM.BaseURL},
 	}
 	if in.SCIM.UserIDField != "" && in.SCIM.UserIDField != "userName" {
-		fields = append(fields, ManualField{Name: "Unique identifier field for users (if the page offers it; not confirmed for a template app)", Value: in.SCIM.UserIDField})
+		fields = append(fields, plan.ManualField{Name: "Unique identifier field for users (if the page offers it; not confirmed for a template app)", Value: in.SCIM.UserIDField})
 	}
 	switch ir.creds.Method {
 	case "basic":
-		fields = append(fields, ManualField{Name: "Username", Value: ir.creds.Username},
-			ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
+		fields = append(fields, plan.ManualField{Name: "Username", Value: ir.creds.Username},
+			plan.ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
 	case "header":
-		fields = append(fields, ManualField{Name: "API Token (sent verbatim as the Authorization header)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
+		fields = append(fields, plan.ManualField{Name: "API Token (sent verbatim as the Authorization header)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
 	default:
-		fields = append(fields, ManualField{Name: "OAuth Bearer Token", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
+		fields = append(fields, plan.ManualField{Name: "OAuth Bearer Token", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
 	}
 	// The To App actions are set through the API once provisioning is on; Push Groups
 	// and Import only where the file declares them, and only if the page has them.
@@ -176,11 +177,11 @@ func (r *runner) provisioningStep(ir *integrationRun) ManualStep {
 		v    *bool
 	}{{"Push Groups", p.PushGroups}, {"Import New Users and Profile Updates", p.ImportUsers}} {
 		if o.v != nil {
-			fields = append(fields, ManualField{Name: o.name + " (if the page offers it)", Value: checked(*o.v)})
+			fields = append(fields, plan.ManualField{Name: o.name + " (if the page offers it)", Value: checked(*o.v)})
 			unconfirmed = " Okta's documentation does not confirm that a SCIM template app's Integration page has Push Groups or Import checkboxes: set them if it does; if not, the template decides, and apply accepts the app's features list, the To Okta page or the Push Groups tab as showing it."
 		}
 	}
-	return ManualStep{
+	return plan.ManualStep{
 		Integration: in.Name, AppID: ir.app.ID, Values: vals,
 		Title: fmt.Sprintf("Enable provisioning for %q", ir.app.Label),
 		Link:  r.opts.Client.ProvisioningTabURL(ir.app.Name, ir.app.ID),
@@ -212,11 +213,11 @@ func checked(b bool) string {
 // customProvisioningStep is the App Integration Wizard app's: switch SCIM on (General
 // tab), then the Provisioning tab's SCIM connection, as Okta's guide "Integrate your
 // SCIM service with an Okta app" lists its fields.
-func (r *runner) customProvisioningStep(ir *integrationRun) ManualStep {
+func (r *runner) customProvisioningStep(ir *integrationRun) plan.ManualStep {
 	in := ir.in
 	p := in.Provisioning
 	vals := provisioningValues(ir)
-	fields := []ManualField{
+	fields := []plan.ManualField{
 		{Name: "SCIM connector base URL", Value: in.SCIM.BaseURL},
 		{Name: "Unique identifier field for users", Value: in.SCIM.UserIDField},
 	}
@@ -227,29 +228,29 @@ func (r *runner) customProvisioningStep(ir *integrationRun) ManualStep {
 	}{{"Import New Users and Profile Updates", p.ImportUsers}, {"Push New Users", &p.CreateUsers}, {"Push Profile Updates", &p.UpdateUsers},
 		{"Push Groups", p.PushGroups}, {"Import Groups", p.ImportGroups}} {
 		if o.v != nil {
-			fields = append(fields, ManualField{Name: "Supported provisioning actions: " + o.name, Value: checked(*o.v)})
+			fields = append(fields, plan.ManualField{Name: "Supported provisioning actions: " + o.name, Value: checked(*o.v)})
 		}
 	}
 	test := "Click Test Connector Configuration: it must succeed for the actions checked"
 	switch ir.creds.Method {
 	case "basic":
-		fields = append(fields, ManualField{Name: "Authentication Mode", Value: "Basic Auth"},
-			ManualField{Name: "Username", Value: ir.creds.Username},
-			ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
+		fields = append(fields, plan.ManualField{Name: "Authentication Mode", Value: "Basic Auth"},
+			plan.ManualField{Name: "Username", Value: ir.creds.Username},
+			plan.ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
 	case "header":
-		fields = append(fields, ManualField{Name: "Authentication Mode", Value: "HTTP Header"},
-			ManualField{Name: "Authorization (Bearer token)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
+		fields = append(fields, plan.ManualField{Name: "Authentication Mode", Value: "HTTP Header"},
+			plan.ManualField{Name: "Authorization (Bearer token)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
 	default:
 		o := in.SCIM.Auth.OAuth2
 		vals.TokenEndpoint, vals.AuthorizeEndpoint, vals.ClientID = o.TokenEndpoint, o.AuthorizeEndpoint, o.ClientID
-		fields = append(fields, ManualField{Name: "Authentication Mode", Value: "OAuth 2"},
-			ManualField{Name: "Access token endpoint URI", Value: o.TokenEndpoint},
-			ManualField{Name: "Authorization endpoint URI", Value: o.AuthorizeEndpoint},
-			ManualField{Name: "Client ID", Value: o.ClientID},
-			ManualField{Name: "Client Secret", Value: r.secretText(ir.creds.ClientSecret, o.ClientSecret.Describe()), Secret: true})
+		fields = append(fields, plan.ManualField{Name: "Authentication Mode", Value: "OAuth 2"},
+			plan.ManualField{Name: "Access token endpoint URI", Value: o.TokenEndpoint},
+			plan.ManualField{Name: "Authorization endpoint URI", Value: o.AuthorizeEndpoint},
+			plan.ManualField{Name: "Client ID", Value: o.ClientID},
+			plan.ManualField{Name: "Client Secret", Value: r.secretText(ir.creds.ClientSecret, o.ClientSecret.Describe()), Secret: true})
 		test = "Click Authenticate with " + ir.app.Label + " and sign in to the SCIM server's authorization server; then Test Connector Configuration must succeed"
 	}
-	return ManualStep{
+	return plan.ManualStep{
 		Integration: in.Name, AppID: ir.app.ID, Values: vals,
 		Title: fmt.Sprintf("Enable SCIM provisioning for %q", ir.app.Label),
 		Link:  r.opts.Client.GeneralTabURL(ir.app.Name, ir.app.ID),
@@ -274,9 +275,9 @@ func appKind(ir *integrationRun) string {
 
 // provisioningValues are the Provisioning tab's values the file declares, typed for a
 // stand-in admin (the printed fields say the same for a person).
-func provisioningValues(ir *integrationRun) ProvisioningValues {
+func provisioningValues(ir *integrationRun) plan.ProvisioningValues {
 	in, p := ir.in, ir.in.Provisioning
-	return ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
+	return plan.ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
 		Token: ir.creds.Token, Password: ir.creds.Password, UserIDField: in.SCIM.UserIDField,
 		PushNewUsers: p.CreateUsers, PushProfileUpdates: p.UpdateUsers, PushGroups: p.PushGroups, ImportUsers: p.ImportUsers,
 		Custom: ir.creds.Custom, ImportGroups: p.ImportGroups, ClientSecret: ir.creds.ClientSecret}

@@ -122,7 +122,7 @@ func (p *stepPrinter) Step(e apply.Event) {
 	}
 }
 
-func (p *stepPrinter) manual(indent string, m *apply.ManualStep) {
+func (p *stepPrinter) manual(indent string, m *plan.ManualStep) {
 	writeWrapped(p.w, p.wrap, indent+"  ── manual step: ", m.Title)
 	writeWrapped(p.w, p.wrap, indent+"     link: ", m.Link)
 	for i, a := range m.Actions {

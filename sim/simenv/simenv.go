@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/oktascim/oktascim/apply"
+	"github.com/oktascim/oktascim/plan"
 	"github.com/oktascim/oktascim/sim/oktaorg"
 	"github.com/oktascim/oktascim/sim/scimserver"
 )
@@ -225,7 +226,7 @@ func (e *Env) LookupEnv(lookup func(string) (string, bool)) func(string) (string
 // simulator run the real credential test against the SCIM server; or pushes the
 // step's groups from the Push Groups tab.
 func (e *Env) AdminStandIn(delay time.Duration) apply.ManualHandler {
-	return func(ctx context.Context, m apply.ManualStep) error {
+	return func(ctx context.Context, m plan.ManualStep) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
