@@ -199,7 +199,7 @@ func (f *factory) open(ctx context.Context, fo fileOptions, so simOptions, use s
 			return nil, err
 		}
 		t.close = env.Close
-		lookup, t.manual = simLookup, env.AdminStandIn(so.adminDelay)
+		lookup, t.manual = simLookup, adminStandIn(env, so.adminDelay)
 	}
 	fail := func(err error) (*target, error) {
 		t.close()

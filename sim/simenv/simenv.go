@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oktascim/oktascim/apply"
-	"github.com/oktascim/oktascim/plan"
 	"github.com/oktascim/oktascim/sim/oktaorg"
 	"github.com/oktascim/oktascim/sim/scimserver"
 )
@@ -219,56 +216,6 @@ func (e *Env) LookupEnv(lookup func(string) (string, bool)) func(string) (string
 		return lookup(k)
 	}
 }
-
-// AdminStandIn returns a handler that does each manual step as an admin would, after
-// delay: it enters the step's values on the app's Provisioning tab (a custom app's
-// SCIM switch and connection, or a template app's API integration), which makes the
-// simulator run the real credential test against the SCIM server; or pushes the
-// step's groups from the Push Groups tab.
-func (e *Env) AdminStandIn(delay time.Duration) apply.ManualHandler {
-	return func(ctx context.Context, m plan.ManualStep) error {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(delay):
-		}
-		v := m.Values
-		switch {
-		case m.AppID == "":
-			return errors.New("manual step names no app")
-		case len(m.Pushes) > 0:
-			for _, p := range m.Pushes {
-				if _, err := e.Org.PushGroup(ctx, m.AppID, p.GroupID, p.Target); err != nil {
-					return err
-				}
-			}
-			return nil
-		case v.Custom:
-			s := oktaorg.SCIMSettings{BaseURL: v.BaseURL, UserIDField: v.UserIDField, AuthMode: v.AuthMode,
-				Username: v.Username, Password: v.Password.Value(),
-				Actions: oktaorg.SCIMActions{ImportNewUsers: untouched(v.ImportUsers), PushNewUsers: v.PushNewUsers,
-					PushProfileUpdates: v.PushProfileUpdates, PushGroups: untouched(v.PushGroups), ImportGroups: untouched(v.ImportGroups)}}
-			switch v.AuthMode {
-			case "header":
-				s.HeaderValue = "Bearer " + v.Token.Value() // the wizard's HTTP Header mode
-			case "oauth":
-				s.AuthMode = "oauth2"
-				s.OAuth = oktaorg.SCIMOAuth{TokenEndpoint: v.TokenEndpoint, AuthorizeEndpoint: v.AuthorizeEndpoint,
-					ClientID: v.ClientID, ClientSecret: v.ClientSecret.Value()}
-			}
-			return e.Org.EnableSCIM(ctx, m.AppID, s)
-		}
-		return e.Org.EnableProvisioning(ctx, m.AppID, oktaorg.ProvisioningSettings{
-			BaseURL: v.BaseURL, AuthMode: v.AuthMode, Token: v.Token.Value(), Username: v.Username, Password: v.Password.Value(),
-			UserIDField: v.UserIDField, PushNewUsers: v.PushNewUsers, PushProfileUpdates: v.PushProfileUpdates,
-			PushGroups: untouched(v.PushGroups), ImportUsers: untouched(v.ImportUsers),
-		})
-	}
-}
-
-// untouched is a checkbox as the admin leaves it: as the step says, else unchecked
-// (what Okta then shows is the actions-after-enable variant's to decide).
-func untouched(b *bool) bool { return b != nil && *b }
 
 // Close stops every server.
 func (e *Env) Close() {
