@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
@@ -66,7 +67,7 @@ func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 	step := r.actionsStep(ir, console)
 	manual := Event{Step: StepActions, Manual: &step, Changes: console,
 		Detail: "Okta's API cannot set " + plan.Summarize(console) + "; an admin must, in the Admin Console"}
-	r.manualStep(ctx, ir, manual, func() (bool, error) {
+	verified := r.manualStep(ctx, ir, manual, func() (bool, error) {
 		features, err := c.Features(ctx, ir.app.ID)
 		if err != nil {
 			return false, err
@@ -77,6 +78,8 @@ func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 		}
 		return len(plan.IntegrationActionChanges(p, ev)) == 0, nil
 	}, "verified: the org now shows "+plan.Summarize(console))
+	asked := slices.ContainsFunc(console, func(ch plan.FieldChange) bool { return ch.Field == "pushGroups" })
+	ir.pushGroupsChecked = ir.pushGroupsChecked || verified && asked && ir.in.Kind == config.KindCustom && config.On(p.PushGroups)
 }
 
 // evidence gathers what the org shows of the Integration actions: the app's features

@@ -2,7 +2,9 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"path"
 	"sort"
 	"strings"
@@ -86,6 +88,12 @@ func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
 		switch {
 		case !ok:
 			_, err = c.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
+			if pushGroupsSeemOff(ir, err) {
+				if !r.pushGroupsStep(ctx, ir, w, err) {
+					return
+				}
+				err = nil
+			}
 		case h.Status != "ACTIVE":
 			_, err = c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "ACTIVE")
 		}
@@ -265,6 +273,40 @@ func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants 
 	r.manualStep(ctx, ir, ev, func() (bool, error) {
 		return r.groupsOnServer(ctx, ir, wants), nil
 	}, "verified: the SCIM server lists every pushed group")
+}
+
+// pushGroupsSeemOff reports whether Okta's refusal of a push create most likely means
+// Push Groups is off: a 400, where all that showed it on was the app's features list
+// (which some orgs fill with what the app supports, not what is on) — not the Push
+// Groups tab (read only when the list lacks GROUP_PUSH) nor a custom app's Supported
+// provisioning actions an admin checked in this run. Okta documents no error for
+// this, so the status and the situation decide, never the wording.
+func pushGroupsSeemOff(ir *integrationRun, err error) bool {
+	return isBadRequest(err) && ir.app.HasFeature("GROUP_PUSH") && !ir.pushGroupsChecked
+}
+
+func isBadRequest(err error) bool {
+	var ae *okta.APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest
+}
+
+// pushGroupsStep is the actions step's own Push Groups step, asked for when Okta
+// refused the push of w although the features list showed Push Groups on. Creating the
+// push again verifies it: Okta answers the mapping once Push Groups is on.
+func (r *runner) pushGroupsStep(ctx context.Context, ir *integrationRun, w plan.PushWant, refused error) bool {
+	change := plan.FieldChange{Field: "pushGroups", Old: "off", New: "on"}
+	step := r.actionsStep(ir, []plan.FieldChange{change})
+	step.Verify = "oktascim pushes " + w.GroupName + " again: Okta accepts the push once Push Groups is on"
+	ev := Event{Step: StepPush, Manual: &step, Changes: []plan.FieldChange{change},
+		Detail: fmt.Sprintf("Push Groups appears to be off: Okta refused to push %s (%v) although the app's features list names GROUP_PUSH "+
+			"(the list may name what the app supports rather than what is on); an admin must turn Push Groups on in the Admin Console", w.GroupName, refused)}
+	return r.manualStep(ctx, ir, ev, func() (bool, error) {
+		_, err := r.opts.Client.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
+		if isBadRequest(err) {
+			return false, nil // still off
+		}
+		return err == nil, err
+	}, "verified: Push Groups is on (Okta accepted the push of "+w.GroupName+")")
 }
 
 func bySourceGroup(have []okta.GroupPush) map[string]okta.GroupPush {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
@@ -143,6 +144,7 @@ func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 	}, "verified: provisioning is on (Okta now serves the app's provisioning features)")
 	if verified && ir.code == exitcode.OK {
 		ir.provisioningOn = true
+		ir.pushGroupsChecked = ir.creds.Custom && config.On(ir.in.Provisioning.PushGroups)
 	}
 }
 

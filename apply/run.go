@@ -45,6 +45,9 @@ type integrationRun struct {
 	// provisioningOn is known after the provisioning step; pushTab (Push Groups shows
 	// as on) after the actions step.
 	provisioningOn, pushTab bool
+	// pushGroupsChecked: an admin's verified step in this run checked a custom app's
+	// Push Groups (a documented control), so Okta refusing a push is not that it is off.
+	pushGroupsChecked bool
 	// created: the app was created in this run (so provisioning is off and no group
 	// is assigned: no reads).
 	created bool

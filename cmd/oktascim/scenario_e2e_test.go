@@ -72,7 +72,9 @@ func (s *simScenarioEnv) adminChecksPushGroups(custom map[string]string) func() 
 			for _, app := range s.env.Org.Apps() {
 				id, _ := app["id"].(string)
 				st, _ := s.env.Org.Provisioning(id)
-				// The tool asks for the step only when the features list lacks GROUP_PUSH.
+				// The actions step asks for it when the features list lacks GROUP_PUSH; where
+				// the list names it and Okta refuses the push, the push step asks, and
+				// adminEnablesSCIM (which acts once the tool waits) checks it.
 				if _, ours := custom[fmt.Sprint(app["label"])]; !ours || tried[id] || !st.Enabled || strings.Contains(fmt.Sprint(app["features"]), "GROUP_PUSH") {
 					continue
 				}
@@ -178,9 +180,6 @@ func TestScenarioVariantMatrix(t *testing.T) {
 					matrixSlots <- struct{}{}
 					defer func() { <-matrixSlots }()
 					t.Run(sc.Name, func(t *testing.T) {
-						if why := knownNonConvergent[r.name+"/"+sc.Name]; why != "" {
-							t.Skip("known bug, not yet fixed: " + why)
-						}
 						ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 						defer cancel()
 						env := &simScenarioEnv{t: t, env: startEnv(t, simenv.Options{Org: oktaorg.Options{Variants: r.variants, GroupPushDelay: 100 * time.Millisecond}})}
@@ -191,15 +190,6 @@ func TestScenarioVariantMatrix(t *testing.T) {
 			wg.Wait()
 		})
 	}
-}
-
-// knownNonConvergent are matrix runs that find a bug nobody has fixed yet, each with
-// what goes wrong; every one is also in the team's notes. Remove an entry with its fix.
-var knownNonConvergent = map[string]string{
-	"all-last/custom-group-push": "with connection-api=accepted and features-from=capabilities together, the " +
-		"features list names PUSH_GROUPS while Push Groups is off, so the actions step takes pushGroups as on " +
-		"and the push fails with Okta's 400 'Push Groups is not enabled for the app instance' instead of " +
-		"becoming the manual step; each variant alone converges",
 }
 
 // matrixSlots bounds how many matrix scenarios run at once.
