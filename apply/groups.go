@@ -60,7 +60,7 @@ func (r *runner) ensureGroups(ctx context.Context, ir *integrationRun) {
 	var done []string
 	var changes []plan.FieldChange
 	for _, id := range missing {
-		if err := c.AssignGroup(ctx, ir.app.ID, id); err != nil {
+		if _, err := c.AssignGroup(ctx, ir.app.ID, id); err != nil {
 			r.fail(ir, StepGroups, err, "")
 			return
 		}

@@ -83,6 +83,28 @@ func IsFeatureOff(err error) bool {
 	return errors.As(err, &ae) && (ae.Code == "E0000015" || ae.Status == http.StatusNotFound)
 }
 
+// endpointMissing reports an answer that says the org does not serve path at all,
+// as opposed to a resource on it being missing: 405 (the method refused), a 404 with
+// E0000022 ("The endpoint does not support the provided HTTP method"), a 404 without
+// an Okta error code (an HTML page or an empty body from a gateway), or a 404 E0000007
+// whose summary names the path itself ("Resource not found: /api/v1/…") rather than an
+// object ("Resource not found: 00g… (UserGroup)").
+func endpointMissing(err error, path string) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch {
+	case ae.Status == http.StatusMethodNotAllowed:
+		return true
+	case ae.Status != http.StatusNotFound:
+		return false
+	case ae.Code == "" || ae.Code == "E0000022":
+		return true
+	}
+	return ae.Code == "E0000007" && strings.Contains(ae.Summary, path)
+}
+
 // IsNotFound reports a 404 answer.
 func IsNotFound(err error) bool {
 	var ae *APIError

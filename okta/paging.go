@@ -27,6 +27,7 @@ const (
 	maxAppPages        = 500  // 200 a page: 100 000 app instances
 	maxGroupPages      = 1000 // 200 a page: 200 000 groups matching a prefix
 	maxAssignmentPages = 500  // 200 a page: 100 000 groups assigned to one app
+	maxGroupAppPages   = 500  // 200 a page: 100 000 apps assigned to one group
 	maxPushPages       = 100  // 1000 a page
 	maxLogPages        = 100  // callers bound the System Log themselves (LogQuery.MaxPages)
 )

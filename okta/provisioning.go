@@ -24,10 +24,23 @@ type Connection struct {
 // Supported reports whether the connection API manages this app at all.
 func (c Connection) Supported() bool { return c.Status != "" && c.Status != "UNKNOWN" }
 
+// connectionJSON is a ProvisioningConnectionResponse. The top-level authScheme is
+// only returned for TOKEN (the spec); profile.authScheme is always there.
 type connectionJSON struct {
 	Status     string `json:"status"`
 	AuthScheme string `json:"authScheme"`
 	BaseURL    string `json:"baseUrl"`
+	Profile    *struct {
+		AuthScheme string `json:"authScheme"`
+	} `json:"profile"`
+}
+
+func (j connectionJSON) connection() Connection {
+	out := Connection{Status: j.Status, AuthScheme: j.AuthScheme, BaseURL: j.BaseURL}
+	if out.AuthScheme == "" && j.Profile != nil {
+		out.AuthScheme = j.Profile.AuthScheme
+	}
+	return out
 }
 
 // GetConnection reads the default provisioning connection.
@@ -37,11 +50,15 @@ func (c *Client) GetConnection(ctx context.Context, appID string) (Connection, e
 		"/api/v1/apps/"+url.PathEscape(appID)+"/connections/default", nil, &out); err != nil {
 		return Connection{}, err
 	}
-	return Connection(out), nil
+	return out.connection(), nil
 }
 
 // SetTokenConnection sets the connection's base URL and token (auth scheme TOKEN) and
-// asks Okta to activate it. The SDK's request type has no baseUrl, hence the raw call.
+// asks Okta to activate it (?activate=true). It returns the POST's answer — the
+// connection as Okta now holds it (status ENABLED once activated, DISABLED if not,
+// UNKNOWN where the app is not supported; base URL; auth scheme) — so the caller
+// verifies the write from it without a re-read. The SDK's request type has no
+// baseUrl, hence the raw call.
 func (c *Client) SetTokenConnection(ctx context.Context, appID, baseURL, token string) (Connection, error) {
 	body := map[string]any{"baseUrl": baseURL, "profile": map[string]any{"authScheme": "TOKEN", "token": token}}
 	var out connectionJSON
@@ -50,7 +67,7 @@ func (c *Client) SetTokenConnection(ctx context.Context, appID, baseURL, token s
 	if err != nil {
 		return Connection{}, err
 	}
-	return Connection(out), nil
+	return out.connection(), nil
 }
 
 // ActivateConnection activates the default provisioning connection.

@@ -345,7 +345,7 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 		// And the read-only and lifecycle commands: an extra assignment for plan to
 		// name, status of the file and of the org, import, destroy.
 		first := env.Org.Apps()[0]["id"].(string)
-		if err := orgClient(t, env).AssignGroup(context.Background(), first, groupID(t, env, "Support")); err != nil {
+		if _, err := orgClient(t, env).AssignGroup(context.Background(), first, groupID(t, env, "Support")); err != nil {
 			t.Fatal(err)
 		}
 		for _, args := range [][]string{{"plan", "-f", path, "--prune"}, {"status", "-f", path}, {"status", "--all"},

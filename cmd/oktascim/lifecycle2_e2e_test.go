@@ -98,7 +98,7 @@ func TestImportThenPlan(t *testing.T) {
 		Token: env.SCIMToken, UserIDField: "userName", PushNewUsers: true, PushProfileUpdates: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := orgClient(t, env).AssignGroup(context.Background(), id, groupID(t, env, "Engineering")); err != nil {
+	if _, err := orgClient(t, env).AssignGroup(context.Background(), id, groupID(t, env, "Engineering")); err != nil {
 		t.Fatal(err)
 	}
 	vars := envVars(env, nil)

@@ -386,7 +386,7 @@ func TestPruneOffKeepsOnRemoves(t *testing.T) {
 	acme := appByLabel(t, env, "acme app")["id"].(string)
 	beta := appByLabel(t, env, "beta app")["id"].(string)
 	support := groupID(t, env, "Support")
-	if err := c.AssignGroup(context.Background(), acme, support); err != nil {
+	if _, err := c.AssignGroup(context.Background(), acme, support); err != nil {
 		t.Fatal(err)
 	}
 	unmanaged := env.Org.AddApp(map[string]any{"name": "scim2headerauth", "label": "made by hand"})
@@ -456,7 +456,7 @@ func TestPlanGoldenWithDrift(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := orgClient(t, env).AssignGroup(context.Background(), drifted, groupID(t, env, "Support")); err != nil {
+	if _, err := orgClient(t, env).AssignGroup(context.Background(), drifted, groupID(t, env, "Support")); err != nil {
 		t.Fatal(err)
 	}
 	env.Org.AddApp(map[string]any{"name": "scim2testapp_basic", "label": "adopted app", "signOnMode": "SAML_2_0"})

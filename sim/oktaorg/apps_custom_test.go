@@ -347,14 +347,24 @@ const appOps = "getApplication|createApplication|replaceApplication"
 
 var errorAt = regexp.MustCompile(`Error at "([^"]*)"`)
 
+// listItemOps are list operations whose items are another operation's answer: an
+// item is excused as that answer would be.
+var listItemOps = map[string]string{"listAssignedApplicationsForGroup": "getApplication"}
+
+var listIndex = regexp.MustCompile(`^/\d+`)
+
 func excused(op string, err error) bool {
 	msg := err.Error()
 	m := errorAt.FindStringSubmatch(msg)
 	if m == nil {
 		return false
 	}
+	at := m[1]
+	if single, ok := listItemOps[op]; ok {
+		op, at = single, listIndex.ReplaceAllString(at, "")
+	}
 	for _, e := range responseExceptions {
-		if regexp.MustCompile("^("+e.ops+")$").MatchString(op) && regexp.MustCompile("^"+e.at+"$").MatchString(m[1]) && strings.Contains(msg, e.says) {
+		if regexp.MustCompile("^("+e.ops+")$").MatchString(op) && regexp.MustCompile("^"+e.at+"$").MatchString(at) && strings.Contains(msg, e.says) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package oktaorg
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -121,9 +122,74 @@ func (o *Org) routeGroups(w http.ResponseWriter, r *http.Request, rest []string,
 			return
 		}
 		writeJSON(w, http.StatusOK, out)
+	case len(rest) == 2 && rest[1] == "apps" && o.variant(VariantGroupApps) == "served":
+		if r.Method != http.MethodGet {
+			methodNotAllowed(w)
+			return
+		}
+		o.listGroupApps(w, r, rest[0])
 	default:
+		// group-apps=missing lands here too: the answer to any unknown path.
 		notFound(w, r.URL.Path)
 	}
+}
+
+// listGroupApps answers GET /api/v1/groups/{groupId}/apps: the apps the group is
+// assigned to, in the org's order, as GET /api/v1/apps returns them.
+func (o *Org) listGroupApps(w http.ResponseWriter, r *http.Request, groupID string) {
+	o.mu.Lock()
+	if o.findGroup(groupID) == nil {
+		o.mu.Unlock()
+		notFound(w, groupID+" (UserGroup)")
+		return
+	}
+	inactiveListed := o.variant(VariantGroupAppsInactive) == "listed"
+	sel := []map[string]any{}
+	for _, a := range o.apps {
+		if !inactiveListed && a["status"] != "ACTIVE" {
+			continue
+		}
+		for _, as := range o.appGroups[a["id"].(string)] {
+			if as.GroupID == groupID {
+				sel = append(sel, o.appView(a))
+				break
+			}
+		}
+	}
+	o.mu.Unlock()
+	items, ok := page(w, r, sel, func(a map[string]any) string { return a["id"].(string) }, 20, 200)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, items)
+}
+
+// AssignGroup assigns a group to an app as the console would (for tests and seeding).
+func (o *Org) AssignGroup(appID, groupID string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	app := o.findApp(appID)
+	if app == nil || o.findGroup(groupID) == nil {
+		return fmt.Errorf("oktaorg: no app %s or group %s", appID, groupID)
+	}
+	o.assignLocked(app, groupID)
+	return nil
+}
+
+// assignLocked adds (or refreshes) an assignment; o.mu must be held.
+func (o *Org) assignLocked(app map[string]any, groupID string) assignment {
+	appID := app["id"].(string)
+	a := assignment{GroupID: groupID, LastUpdated: o.stamp(), Priority: len(o.appGroups[appID])}
+	for i, have := range o.appGroups[appID] {
+		if have.GroupID == groupID {
+			a.Priority = have.Priority
+			o.appGroups[appID][i] = a
+			return a
+		}
+	}
+	o.appGroups[appID] = append(o.appGroups[appID], a)
+	o.logLocked("group.application_assignment.add", "SUCCESS", "", app)
+	return a
 }
 
 // AppGroupIDs lists the groups assigned to an app.
@@ -137,11 +203,19 @@ func (o *Org) AppGroupIDs(appID string) []string {
 	return out
 }
 
-func (o *Org) assignmentView(host, appID string, a assignment) map[string]any {
-	base := "http://" + host + "/api/v1"
-	return map[string]any{"id": a.GroupID, "lastUpdated": a.LastUpdated, "priority": a.Priority, "profile": map[string]any{},
+// assignmentView is an ApplicationGroupAssignment as recorded; with expand=group (and
+// assignment-expand=embedded) the group object rides in _embedded.group. o.mu must be held.
+func (o *Org) assignmentView(r *http.Request, appID string, a assignment) map[string]any {
+	base := "http://" + r.Host + "/api/v1"
+	out := map[string]any{"id": a.GroupID, "lastUpdated": a.LastUpdated, "priority": a.Priority, "profile": map[string]any{},
 		"_links": map[string]any{"app": map[string]any{"href": base + "/apps/" + appID}, "self": map[string]any{"href": base + "/apps/" + appID + "/groups/" + a.GroupID},
 			"group": map[string]any{"href": base + "/groups/" + a.GroupID}}}
+	if r.URL.Query().Get("expand") == "group" && o.variant(VariantAssignmentExpand) == "embedded" {
+		if g := o.findGroup(a.GroupID); g != nil {
+			out["_embedded"] = map[string]any{"group": deepCopy(g)}
+		}
+	}
+	return out
 }
 
 func (o *Org) routeAppGroups(w http.ResponseWriter, r *http.Request, app map[string]any, rest []string, _ []byte) {
@@ -152,17 +226,16 @@ func (o *Org) routeAppGroups(w http.ResponseWriter, r *http.Request, app map[str
 			return
 		}
 		o.mu.Lock()
-		list := append([]assignment(nil), o.appGroups[appID]...)
+		list := make([]map[string]any, 0, len(o.appGroups[appID]))
+		for _, a := range o.appGroups[appID] {
+			list = append(list, o.assignmentView(r, appID, a))
+		}
 		o.mu.Unlock()
-		items, ok := page(w, r, list, func(a assignment) string { return a.GroupID }, 20, 200)
+		items, ok := page(w, r, list, func(a map[string]any) string { return a["id"].(string) }, 20, 200)
 		if !ok {
 			return
 		}
-		out := make([]map[string]any, 0, len(items))
-		for _, a := range items {
-			out = append(out, o.assignmentView(r.Host, appID, a))
-		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, http.StatusOK, items)
 		return
 	}
 	gid := rest[0]
@@ -188,18 +261,10 @@ func (o *Org) routeAppGroups(w http.ResponseWriter, r *http.Request, app map[str
 		if idx < 0 {
 			status, out = http.StatusNotFound, nil
 		} else {
-			status, out = http.StatusOK, o.assignmentView(r.Host, appID, o.appGroups[appID][idx])
+			status, out = http.StatusOK, o.assignmentView(r, appID, o.appGroups[appID][idx])
 		}
 	case http.MethodPut:
-		a := assignment{GroupID: gid, LastUpdated: o.stamp(), Priority: len(o.appGroups[appID])}
-		if idx < 0 {
-			o.appGroups[appID] = append(o.appGroups[appID], a)
-			o.logLocked("group.application_assignment.add", "SUCCESS", "", app)
-		} else {
-			a.Priority = o.appGroups[appID][idx].Priority
-			o.appGroups[appID][idx] = a
-		}
-		status, out = http.StatusOK, o.assignmentView(r.Host, appID, a)
+		status, out = http.StatusOK, o.assignmentView(r, appID, o.assignLocked(app, gid))
 	case http.MethodDelete:
 		if idx >= 0 {
 			o.appGroups[appID] = append(o.appGroups[appID][:idx], o.appGroups[appID][idx+1:]...)

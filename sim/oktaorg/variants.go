@@ -61,6 +61,14 @@ const (
 	VariantCredentialTestType = "credential-test-content-type"
 	// VariantSCIM1Auth: the authentication scim1testapp offers.
 	VariantSCIM1Auth = "scim1-auth"
+	// VariantGroupApps: whether the org serves GET /api/v1/groups/{groupId}/apps.
+	VariantGroupApps = "group-apps"
+	// VariantGroupAppsInactive: whether GET /api/v1/groups/{groupId}/apps lists apps
+	// that are not ACTIVE.
+	VariantGroupAppsInactive = "group-apps-inactive"
+	// VariantAssignmentExpand: whether expand=group embeds the group in an app's group
+	// assignments.
+	VariantAssignmentExpand = "assignment-expand"
 )
 
 var variantList = []Variant{
@@ -162,6 +170,24 @@ var variantList = []Variant{
 		Values: []string{"header", "bearer"},
 		Known:  "Neither is recorded; the name scim1testapp itself is weakly attested.",
 		Source: "shared/design/okta-api.md §2; issue 11"},
+	{Name: VariantGroupApps,
+		Doc: "`GET /api/v1/groups/{groupId}/apps`: `served` lists the group's apps (Application objects as " +
+			"`GET /api/v1/apps` returns them, Link paging); `missing` the org answers 404 as for any unknown path.",
+		Values: []string{"served", "missing"},
+		Known:  "In the spec (listAssignedApplicationsForGroup, GA) but never recorded; older or restricted orgs may not serve it.",
+		Source: "okta-openapi listAssignedApplicationsForGroup; not recorded"},
+	{Name: VariantGroupAppsInactive,
+		Doc: "Whether `GET /api/v1/groups/{groupId}/apps` lists an assigned app that is not ACTIVE: `listed` every " +
+			"assigned app; `omitted` ACTIVE apps only.",
+		Values: []string{"listed", "omitted"},
+		Known:  "The spec says \"Lists all apps that are assigned to a group\" and does not mention status.",
+		Source: "okta-openapi listAssignedApplicationsForGroup; not recorded"},
+	{Name: VariantAssignmentExpand,
+		Doc: "`expand=group` on `GET /api/v1/apps/{appId}/groups` (and `…/groups/{groupId}`): `embedded` each " +
+			"assignment carries the group object in `_embedded.group`; `ignored` no `_embedded`.",
+		Values: []string{"embedded", "ignored"},
+		Known:  "The spec documents expand=group and an example with `_embedded.group`; no recorded request uses it.",
+		Source: "okta-openapi listApplicationGroupAssignments, EmbeddedGroupAssignmentSampleResponse; not recorded"},
 }
 
 // Variants lists the simulator's variants, sorted by name.
