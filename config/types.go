@@ -1,6 +1,8 @@
 // Package config is the oktascim file format (version 1): loading, validation with
 // file:line:column problems, secret references, ${NAME} expansion, the JSON Schema,
-// and where the Okta org settings come from. It never talks to the network.
+// and where the Okta org settings come from. It never talks to the network, knows
+// nothing of Okta's API (that is package okta) and never writes a secret's value
+// anywhere: a resolved secret is a config.Secret that prints masked.
 package config
 
 // File is a loaded, validated oktascim file with defaults applied.

@@ -1,7 +1,3 @@
-// Package doctor checks, one by one, what oktascim needs: an Okta org that answers, a
-// token that works and may do what the tool does, and SCIM servers that Okta's cloud
-// can reach and that answer Okta's "Test API Credentials" request. Each failed check
-// says how to fix it.
 package doctor
 
 import (

@@ -1,7 +1,3 @@
-// Package okta is the only package that talks to the Okta Management API. It speaks
-// in the tool's words (find the managed app, create a template app, provisioning,
-// features, groups, logs) and owns the HTTP client: SDK cache off, 429 handling,
-// request accounting and a redaction-safe trace.
 package okta
 
 import (

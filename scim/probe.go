@@ -1,4 +1,3 @@
-// Package scim talks to SCIM service providers the way Okta does.
 package scim
 
 import (

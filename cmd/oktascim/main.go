@@ -1,5 +1,3 @@
-// Command oktascim turns a declarative YAML file into working, verified Okta SCIM
-// integrations.
 package main
 
 import (

@@ -1,6 +1,3 @@
-// Package systemlog reads an integration's Okta System Log events and explains the
-// known provisioning failures. `oktascim logs`, apply's waits and the connection test
-// all use it, so a failure reads the same everywhere.
 package systemlog
 
 import (

@@ -7,6 +7,9 @@
 // step's own name. The CRUD suite drives an Okta org that then provisions to the SCIM
 // server; without an org, its Okta-side steps are replaced by the SCIM requests Okta's
 // provisioning sends for them (crud.go), and its SCIM-side steps run unchanged.
+//
+// It sends its own requests and imports nothing of the engine (only internal/redact):
+// the SCIM test server's tests run it too (sim/imports_test.go allows that one use).
 package conformance
 
 import (

@@ -1,12 +1,3 @@
-// Package oktaorg is an in-memory Okta org served over HTTP on 127.0.0.1: the Okta
-// Management API paths, JSON shapes, error bodies, Link paging, rate-limit headers and
-// 429s, and the same limits real Okta has (the provisioning connection API answers
-// UNKNOWN for SCIM template apps; features refuse until provisioning is on; active
-// apps cannot be deleted). It is built to Okta's documentation, its OpenAPI spec and
-// recorded traffic, and deliberately imports nothing from the client side.
-//
-// An admin stand-in (EnableProvisioning) does what a person does on an app's
-// Provisioning tab, including the real credential test against the SCIM server.
 package oktaorg
 
 import (

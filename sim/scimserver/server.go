@@ -1,7 +1,3 @@
-// Package scimserver is an in-memory SCIM 2.0 and SCIM 1.1 service provider for tests,
-// the quickstart and the Okta simulator. It implements the parts of the protocol Okta's
-// provisioning uses: /Users and /Groups CRUD, `eq` filters on the identifying attributes,
-// paging, PATCH (2.0 PatchOp, 1.1 partial resources) and the discovery endpoints.
 package scimserver
 
 import (

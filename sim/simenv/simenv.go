@@ -1,6 +1,3 @@
-// Package simenv starts the built-in stand-ins — the Okta org simulator and SCIM test
-// servers on 127.0.0.1 — and the admin stand-in that performs manual steps, for
-// `apply --sim`, `oktascim sim` and the end-to-end tests.
 package simenv
 
 import (

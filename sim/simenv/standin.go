@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/oktascim/oktascim/sim/oktaorg"
@@ -56,16 +57,16 @@ type GroupPush struct {
 	GroupID, Target string
 }
 
-// String keeps the form's secrets out of any print of it (%v, %+v and %#v alike).
+// String keeps the form's secrets out of any print of it.
 func (f ProvisioningForm) String() string {
 	return fmt.Sprintf("{custom:%t baseUrl:%s authMode:%s}", f.Custom, f.BaseURL, f.AuthMode)
 }
 
-// GoString is String, for %#v.
-func (f ProvisioningForm) GoString() string { return f.String() }
+// Format prints String whatever the verb (%#v and %d would otherwise print the fields).
+func (f ProvisioningForm) Format(st fmt.State, _ rune) { _, _ = io.WriteString(st, f.String()) }
 
-// GoString is String, for %#v.
-func (s AdminStep) GoString() string { return s.String() }
+// Format prints String whatever the verb.
+func (s AdminStep) Format(st fmt.State, _ rune) { _, _ = io.WriteString(st, s.String()) }
 
 // AdminStandIn returns a handler that does each manual step as an admin would, after
 // delay: it enters the form on the app's Provisioning tab (a custom app's SCIM switch

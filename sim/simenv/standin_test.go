@@ -119,7 +119,7 @@ func TestAdminStandInRefusesAndWaits(t *testing.T) {
 func TestAdminStepPrintsNoSecret(t *testing.T) {
 	form := &ProvisioningForm{Token: "tok-secret", Password: "pw-secret", ClientSecret: "cs-secret", BaseURL: "https://x"}
 	s := AdminStep{AppID: "0oa1", Form: form}
-	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", s), fmt.Sprintf("%v", *form), fmt.Sprintf("%+v", form), fmt.Sprintf("%#v", s), fmt.Sprintf("%#v", form)} {
+	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", s), fmt.Sprintf("%v", *form), fmt.Sprintf("%+v", form), fmt.Sprintf("%#v", s), fmt.Sprintf("%#v", form), fmt.Sprintf("%d %x", s, *form)} {
 		if strings.Contains(out, "secret") {
 			t.Fatalf("printed a secret: %s", out)
 		}
