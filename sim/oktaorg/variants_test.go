@@ -174,6 +174,9 @@ func TestGroupPushAsyncVariant(t *testing.T) {
 	if !slices.Equal(got, []string{"Eng", "Ops"}) {
 		t.Fatalf("SCIM groups %v", got)
 	}
+	// The push records lastPush after the SCIM server answered, so the groups can be
+	// there a moment before the mapping says so.
+	s.Wait()
 	after := c.json("GET", path+"/"+m["id"].(string), nil, 200).(map[string]any)
 	if after["status"] != "ACTIVE" || after["lastPush"] == nil {
 		t.Fatalf("after the push: %v", after)
