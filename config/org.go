@@ -1,11 +1,14 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"unicode"
 
 	"github.com/spf13/viper"
@@ -82,6 +85,8 @@ type source struct {
 	secret func(key string) (v Secret, from string, ok bool, err error)
 	scopes func() (v []string, from string, ok bool, err error)
 	holds  func(key string) bool
+	// warnings, when set, are what taking a secret from the place is worth saying.
+	warnings func() []Problem
 }
 
 // ResolveOrg picks each setting from the first of these that has it:
@@ -93,7 +98,8 @@ type source struct {
 //  4. the profile named by env OKTASCIM_PROFILE;
 //  5. the file's org block;
 //  6. ~/.okta/okta.yaml (the Okta SDK's file, read with a fresh viper only when a
-//     setting falls through to it).
+//     setting falls through to it; a secret file, refused when shared, once the
+//     token or an inline private key is taken from it).
 //
 // A profile given with --profile is a choice made on the command line, so it beats
 // the environment; OKTASCIM_PROFILE is a default, so the environment beats it. The
@@ -179,6 +185,9 @@ func ResolveOrg(flags OrgFlags, file *File, opts ResolveOptions) (OrgSettings, [
 			}
 			if ok {
 				s.Sources[key] = from
+				if src.warnings != nil {
+					warnings = append(warnings, src.warnings()...)
+				}
 				return v, nil
 			}
 		}
@@ -356,11 +365,17 @@ func splitScopes(v string) []string {
 	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 }
 
+// inlineKey tells a private key written as text (PEM or a JWK) from a key file's path.
+func inlineKey(v string) bool {
+	t := strings.TrimSpace(v)
+	return strings.HasPrefix(t, "-----BEGIN") || strings.HasPrefix(t, "{")
+}
+
 // keyValue reads a private key given as text: inline PEM or JWK, or else the path of
 // a file holding it (the SDK's WithPrivateKey takes either).
 func keyValue(v, from string, allowShared bool) (Secret, error) {
 	t := strings.TrimSpace(v)
-	if strings.HasPrefix(t, "-----BEGIN") || strings.HasPrefix(t, "{") {
+	if inlineKey(t) {
 		return NewSecret(t), nil
 	}
 	if strings.ContainsAny(t, "\n") || len(t) > 4096 {
@@ -447,11 +462,25 @@ func oktaYAMLSource(path string, allowShared bool) source {
 			switch {
 			case err != nil || !ok:
 				return Secret{}, "", false, err
-			case key == "privateKey":
+			case key == "privateKey" && !inlineKey(v):
+				// A key file's path: the rule applies to the key file, which holds the secret.
 				sec, err := keyValue(v, name, allowShared)
 				return sec, name, err == nil, err
 			}
+			// The secret is in okta.yaml itself, so okta.yaml is a secret file.
+			if err := refuseShared(y.st, allowShared); err != nil {
+				what := map[string]string{"token": "Okta API token", "privateKey": "service app private key"}[key]
+				return Secret{}, "", false, fmt.Errorf("%s (from %s): %s %v", what, name, path, err)
+			}
+			if p := sharedProblem(y.st); p != "" {
+				y.warning = []Problem{{File: name, Field: keys[key], Message: path + " " + p + "; read anyway, as --allow-shared-secret-files asks"}}
+			}
 			return NewSecret(v), name, true, nil
+		},
+		warnings: func() []Problem {
+			w := y.warning
+			y.warning = nil
+			return w
 		},
 		scopes: func() ([]string, string, bool, error) {
 			if err := y.load(); err != nil || y.v == nil {
@@ -476,27 +505,37 @@ func oktaYAMLSource(path string, allowShared bool) source {
 type lazyOktaYAML struct {
 	path   string
 	v      *viper.Viper
+	st     os.FileInfo // of the file read, for the secret-file rule
 	loaded bool
-	err    error
+	// warning: a secret was taken from a shared okta.yaml, as allowed (said once).
+	warning []Problem
+	err     error
 }
 
 func (l *lazyOktaYAML) load() error {
-	if !l.loaded {
-		l.loaded = true
-		if l.path != "" {
-			if _, err := os.Stat(l.path); err == nil {
-				v := viper.New()
-				v.SetConfigFile(l.path)
-				v.SetConfigType("yaml")
-				if err := v.ReadInConfig(); err != nil {
-					l.err = fmt.Errorf("reading %s: %v", l.path, err)
-				} else {
-					l.v = v
-				}
-			}
-		}
+	if l.loaded || l.path == "" {
+		return l.err
 	}
-	return l.err
+	l.loaded = true
+	f, st, err := openRegular(l.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		return nil // no okta.yaml
+	case err != nil:
+		l.err = fmt.Errorf("reading %s: %v", l.path, err)
+		return l.err
+	}
+	defer f.Close()
+	// The mode checked is that of the file read (the open handle), not of a path that
+	// could be swapped in between.
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(f); err != nil {
+		l.err = fmt.Errorf("reading %s: %v", l.path, err)
+		return l.err
+	}
+	l.v, l.st = v, st
+	return nil
 }
 
 func (l *lazyOktaYAML) get(key string) (string, error) {

@@ -142,6 +142,15 @@ func sharedProblem(st os.FileInfo) string {
 	return ownerProblem(st)
 }
 
+// refuseShared is the rule for every file a secret is read from: refused, with the
+// fix, when sharedProblem finds one, unless allowShared (the user's explicit choice).
+func refuseShared(st os.FileInfo, allowShared bool) error {
+	if p := sharedProblem(st); p != "" && !allowShared {
+		return fmt.Errorf("%s; a secret file must be the user's alone, like an ssh private key: chmod 600 (and chown) it, or pass %s", p, allowSharedHint)
+	}
+	return nil
+}
+
 // readSecretFile reads a secret file: a regular file, at most 64 KiB, that only the
 // user can read (unless allowShared, the user's explicit choice).
 func readSecretFile(path string, allowShared bool) (string, error) {
@@ -150,8 +159,8 @@ func readSecretFile(path string, allowShared bool) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	if p := sharedProblem(st); p != "" && !allowShared {
-		return "", fmt.Errorf("%s; a secret file must be the user's alone, like an ssh private key: chmod 600 (and chown) it, or pass %s", p, allowSharedHint)
+	if err := refuseShared(st, allowShared); err != nil {
+		return "", err
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretSize+1))
 	if err != nil {
