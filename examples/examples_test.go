@@ -85,9 +85,10 @@ type step struct {
 
 var secretExpr = regexp.MustCompile(`\$\{\{\s*secrets\.`)
 
-// TestCIWorkflow: the workflow parses, checks out, sets up Go, installs oktascim (so that it resolves: checkInstall), then runs
-// validate → plan --detailed-exitcode → apply --yes --wait → test in that order; secrets
-// come from repository secrets into the environment and no command line mentions them.
+// TestCIWorkflow: the workflow parses, checks out, sets up Go, installs oktascim (in a
+// way that resolves: checkInstall), then runs validate → plan --detailed-exitcode →
+// apply --yes --wait → test in that order; secrets come from repository secrets into the
+// environment and no command line mentions them.
 func TestCIWorkflow(t *testing.T) {
 	b, err := os.ReadFile("ci/github-actions.yaml")
 	if err != nil {
