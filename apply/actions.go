@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
@@ -14,45 +13,33 @@ import (
 	"github.com/oktascim/oktascim/plan"
 )
 
-// ensureActions sets the declared "To App" actions through the features API and checks
-// the declared Integration actions (push groups, import) that only the console sets.
-// Actions the file does not declare are neither written nor asked for.
-func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
+// runActions carries out the plan's actions step: the USER_PROVISIONING PUT (verified
+// from its answer), then the Integration actions only the console sets, as a manual
+// step. When the plan deferred the step (provisioning was off), this run turned
+// provisioning on: the features are read now and the step decided by the plan.
+func (r *runner) runActions(ctx context.Context, ir *integrationRun) {
 	c := r.opts.Client
-	features := ir.features // read by the provisioning step in this run
-	if features == nil {
+	st := ir.steps.Actions
+	if st.Deferred || ir.turnedOn {
 		var err error
-		if features, err = c.Features(ctx, ir.app.ID); err != nil {
+		if st, err = r.decideActions(ctx, ir); err != nil {
 			r.fail(ir, StepActions, err, "")
 			return
 		}
 	}
-	have, ok := okta.UserProvisioningOf(features)
-	if !ok {
-		r.fail(ir, StepActions, errors.New("Okta lists no USER_PROVISIONING feature for the app"), "")
-		return
-	}
+	ir.evidence = st.Evidence
 	p := ir.in.Provisioning
-	changes := plan.UserProvisioningChanges(p, have)
-	if len(changes) > 0 {
-		// The write carries the app's own values for what the file does not declare,
-		// so a replacing PUT and a partial one end the same.
-		got, err := c.UpdateUserProvisioning(ctx, ir.app.ID, plan.WantUserProvisioning(p, have))
+	if st.Put != nil {
+		got, err := c.UpdateUserProvisioning(ctx, ir.app.ID, *st.Put)
+		if err == nil {
+			err = st.Verify(ir.in, got)
+		}
 		if err != nil {
 			r.fail(ir, StepActions, err, "")
 			return
 		}
-		if left := plan.UserProvisioningChanges(p, got); len(left) > 0 {
-			r.fail(ir, StepActions, fmt.Errorf("Okta did not keep the provisioning actions: %s", plan.Summarize(left)), "")
-			return
-		}
 	}
-	ev, err := r.evidence(ctx, ir, features, !ir.appFresh)
-	if err != nil {
-		r.fail(ir, StepActions, err, "")
-		return
-	}
-	console := plan.IntegrationActionChanges(p, ev)
+	changes, console := st.Changes, st.Console
 	if len(console) == 0 {
 		outcome, detail := Unchanged, "as declared: "+actionsText(p)
 		if len(changes) > 0 {
@@ -76,34 +63,54 @@ func (r *runner) ensureActions(ctx context.Context, ir *integrationRun) {
 		if err != nil {
 			return false, err
 		}
-		return len(plan.IntegrationActionChanges(p, ev)) == 0, nil
+		ir.evidence = ev
+		return plan.ConsoleDone(ir.in, ev), nil
 	}, "verified: the org now shows "+plan.Summarize(console))
-	asked := slices.ContainsFunc(console, func(ch plan.FieldChange) bool { return ch.Field == "pushGroups" })
-	ir.pushGroupsChecked = ir.pushGroupsChecked || verified && asked && ir.in.Kind == config.KindCustom && config.On(p.PushGroups)
+	ir.pushGroupsChecked = ir.pushGroupsChecked || verified && plan.ChecksPushGroups(ir.in, console)
+}
+
+// decideActions reads what the actions step needs once provisioning turned on in
+// this run (the features, unless the manual step's check just read them; the app's
+// features list only when a step looks at it) and lets the plan
+// decide the step.
+func (r *runner) decideActions(ctx context.Context, ir *integrationRun) (plan.ActionsStep, error) {
+	features := ir.features
+	if features == nil {
+		var err error
+		if features, err = r.opts.Client.Features(ctx, ir.app.ID); err != nil {
+			return plan.ActionsStep{}, err
+		}
+	}
+	have, ok := okta.UserProvisioningOf(features)
+	if !ok {
+		return plan.ActionsStep{}, errors.New("Okta lists no USER_PROVISIONING feature for the app")
+	}
+	ev, err := r.evidence(ctx, ir, features, plan.NeedsFeaturesList(ir.in))
+	if err != nil {
+		return plan.ActionsStep{}, err
+	}
+	return plan.DecideActions(ir.in, have, ev), nil
 }
 
 // evidence gathers what the org shows of the Integration actions: the app's features
-// list (re-read when reread: provisioning changed in this run, or an admin is at it),
-// the To Okta settings among features, and — only where it could decide a declared
-// Push Groups — the Push Groups tab.
+// list (read again when reread), the To Okta settings among features, and — only
+// where it could decide a declared Push Groups — the Push Groups tab.
 func (r *runner) evidence(ctx context.Context, ir *integrationRun, features map[string]*sdk.ApplicationFeature, reread bool) (plan.ActionEvidence, error) {
-	app := ir.app
 	if reread {
-		var err error
-		if app, err = r.opts.Client.GetApp(ctx, ir.app.ID); err != nil {
+		app, err := r.opts.Client.GetApp(ctx, ir.app.ID)
+		if err != nil {
 			return plan.ActionEvidence{}, err
 		}
 		ir.app = app
 	}
-	ev := plan.ActionEvidence{Features: app.Features, Inbound: features["INBOUND_PROVISIONING"] != nil, Confirmed: ir.in.Kind == config.KindCustom}
-	if !ev.Confirmed && config.On(ir.in.Provisioning.PushGroups) && !ev.PushGroups() {
-		_, tab, err := r.pushTab(ctx, app.ID)
+	ev := plan.ActionEvidence{Features: ir.app.Features, Inbound: features["INBOUND_PROVISIONING"] != nil, Confirmed: ir.in.Kind == config.KindCustom}
+	if plan.NeedsPushTab(ir.in, ev) {
+		_, tab, err := r.pushTab(ctx, ir.app.ID)
 		if err != nil {
 			return ev, err
 		}
 		ev.PushTab = tab == tabOn
 	}
-	ir.pushTab = ev.PushGroups()
 	return ev, nil
 }
 

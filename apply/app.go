@@ -10,92 +10,56 @@ import (
 	"github.com/oktascim/oktascim/plan"
 )
 
-// ensureApp finds, adopts or creates the integration's app and converges its label,
-// sign-on, visibility, stamp and status; each write is verified (from its answer, or
-// the app read again after an activation).
-func (r *runner) ensureApp(ctx context.Context, ir *integrationRun) bool {
-	want := plan.DesiredApp(ir.in)
-	m, ok := r.match(ctx, ir, want)
-	if !ok {
-		return false
-	}
-	c := r.opts.Client
-	if m.App == nil {
-		created, err := r.createApp(ctx, want, ir.in.Name)
-		if err != nil {
-			r.fail(ir, StepApp, err, "")
-			return false
-		}
-		ir.app, ir.created = created, true
-		got, ok := r.verifyApp(ctx, ir, want, &created) // Okta answers the create with the app
-		if !ok {
-			return false
-		}
-		r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Done, AppID: got.ID, Detail: "created " + describeApp(got)})
-		return true
-	}
-	ir.app = *m.App
-	changes := plan.AppChanges(want, ir.app)
-	verb := "updated"
-	if m.Adopt {
-		verb = "adopted"
-	}
-	var answer *okta.App // the PUT's answer verifies it, unless an activation follows
-	if len(changes) > 0 {
-		// Keep the admin's own notes next to the stamp.
-		want.AdminNote = okta.WithStamp(ir.app.AdminNote, ir.in.Name)
-		updated, err := c.UpdateApp(ctx, ir.app, want)
-		if err != nil {
-			r.fail(ir, StepApp, err, "")
-			return false
-		}
-		answer = &updated
-	}
-	if ir.app.Status != "ACTIVE" {
-		answer = nil // the activation answers nothing: read the app again
-		if err := c.ActivateApp(ctx, ir.app.ID); err != nil {
-			r.fail(ir, StepApp, err, "")
-			return false
-		}
-		changes = append(changes, plan.FieldChange{Field: "status", Old: ir.app.Status, New: "ACTIVE"})
-	}
-	if len(changes) == 0 {
+// runApp carries out the plan's app step: create, update (then activate), activate,
+// or nothing. Each write is verified by the step, from the write's answer or, after
+// an activation (which answers nothing), the app read again.
+func (r *runner) runApp(ctx context.Context, ir *integrationRun) {
+	st, c := ir.steps.App, r.opts.Client
+	ir.app = st.Current
+	if st.Op == plan.AppUnchanged {
 		r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Unchanged, AppID: ir.app.ID, Detail: describeApp(ir.app)})
-		return true
+		return
 	}
-	got, ok := r.verifyApp(ctx, ir, want, answer)
-	if !ok {
-		return false
-	}
-	r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Done, AppID: got.ID, Changes: changes,
-		Detail: fmt.Sprintf("%s %s: %s", verb, describeApp(got), plan.Summarize(changes))})
-	return true
-}
-
-// verifyApp checks that Okta kept what was written: in the write's answer when Okta
-// returned the app (answer), else in the app read again.
-func (r *runner) verifyApp(ctx context.Context, ir *integrationRun, want okta.AppSpec, answer *okta.App) (okta.App, bool) {
 	var got okta.App
-	if answer != nil && answer.ID == ir.app.ID {
-		got = *answer
-	} else {
-		var err error
-		if got, err = r.opts.Client.GetApp(ctx, ir.app.ID); err != nil {
-			r.fail(ir, StepApp, fmt.Errorf("re-reading app %s to verify it: %w", ir.app.ID, err), "")
-			return got, false
+	var err error
+	switch st.Op {
+	case plan.AppCreate:
+		if got, err = r.createApp(ctx, st.Spec, ir.in.Name); err == nil {
+			ir.app, ir.created = got, true
 		}
+	case plan.AppUpdate:
+		got, err = c.UpdateApp(ctx, ir.app, st.Spec)
+	}
+	if err == nil && st.Activates() {
+		if err = c.ActivateApp(ctx, ir.app.ID); err == nil {
+			if got, err = c.GetApp(ctx, ir.app.ID); err != nil {
+				err = fmt.Errorf("re-reading app %s to verify it: %w", ir.app.ID, err)
+			}
+		}
+	}
+	if err != nil {
+		r.fail(ir, StepApp, err, "")
+		return
 	}
 	ir.app = got
-	if left := plan.AppChanges(want, got); len(left) > 0 {
-		r.fail(ir, StepApp, fmt.Errorf("Okta did not keep what was written to app %s: %s", got.ID, plan.Summarize(left)),
-			"the template may not support these settings; set them in the Admin Console: "+r.opts.Client.GeneralTabURL(got.Name, got.ID))
-		return got, false
+	if err := st.Verify(got); err != nil {
+		hint := ""
+		if errors.As(err, new(*plan.NotKeptError)) {
+			hint = "the template may not support these settings; set them in the Admin Console: " + c.GeneralTabURL(got.Name, got.ID)
+		}
+		r.fail(ir, StepApp, err, hint)
+		return
 	}
-	if got.Status != "ACTIVE" {
-		r.fail(ir, StepApp, fmt.Errorf("app %s is %s after activation", got.ID, got.Status), "")
-		return got, false
+	if st.Op == plan.AppCreate {
+		r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Done, AppID: got.ID, Detail: "created " + describeApp(got)})
+		return
 	}
-	return got, true
+	verb := "updated"
+	if st.Adopt {
+		verb = "adopted"
+	}
+	r.report(Event{Integration: ir.in.Name, Step: StepApp, Outcome: Done, AppID: got.ID, Changes: st.Changes,
+		Detail: fmt.Sprintf("%s %s: %s", verb, describeApp(got), plan.Summarize(st.Changes))})
 }
 
 // createApp creates the app. A create is never repeated blindly: when Okta's answer

@@ -62,77 +62,125 @@ func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) ([]plan.
 	return out, nil
 }
 
-// ensureGroupPush pushes the declared groups through the Group Push Mappings API (or,
-// where the org lacks it, as a manual step), verifies each mapping is ACTIVE, and
-// checks the SCIM server now has each group.
-func (r *runner) ensureGroupPush(ctx context.Context, ir *integrationRun) {
+// runPush carries out the plan's push step through the Group Push Mappings API (or,
+// where the org lacks it, as a manual step): each create or activation is verified
+// from its answer (ACTIVE; ERROR carries Okta's reason), then the SCIM server must
+// list each group. When the plan deferred the step (provisioning or Push Groups was
+// not on), the push mappings are read now and the plan decides.
+func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 	c := r.opts.Client
-	wants, err := r.pushWants(ctx, ir.in.PushGroups)
-	if err != nil {
-		r.fail(ir, StepPush, err, "")
-		return
-	}
-	have, err := c.GroupPushes(ctx, ir.app.ID)
-	if okta.IsFeatureOff(err) {
-		r.manualGroupPush(ctx, ir, wants)
-		return
-	}
-	if err != nil {
-		r.fail(ir, StepPush, err, "")
-		return
-	}
-	changes, removals, kept := plan.PushChanges(wants, have, r.pushNames(ctx, wants, have), r.opts.Prune)
-	bySource := bySourceGroup(have)
-	for _, w := range wants {
-		h, ok := bySource[w.GroupID]
+	st := ir.steps.Push
+	if st.Deferred || ir.turnedOn {
+		have, tab, err := r.pushTab(ctx, ir.app.ID)
 		switch {
-		case !ok:
-			_, err = c.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
-			if pushGroupsSeemOff(ir, err) {
-				if !r.pushGroupsStep(ctx, ir, w, err) {
-					return
-				}
-				err = nil
+		case err != nil:
+			r.fail(ir, StepPush, err, "")
+			return
+		case tab == tabOff:
+			r.skip(ir, StepPush, "Push Groups is not on for the app yet (see the actions step)")
+			return
+		case tab == tabMissingAPI:
+			st = plan.PushStep{Console: true, Wants: st.Wants}
+		default:
+			st = plan.DecidePush(st.Wants, have, r.pushNames(ctx, st.Wants, have), r.opts.Prune)
+		}
+	}
+	if st.Console {
+		r.manualGroupPush(ctx, ir, st.Wants)
+		return
+	}
+	byID := map[string]plan.PushWant{}
+	for _, w := range st.Wants {
+		byID[w.GroupID] = w
+	}
+	for _, w := range st.Create {
+		got, err := c.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
+		if isBadRequest(err) && plan.PushGroupsSeemOff(ir.app, ir.pushGroupsChecked) {
+			if !r.pushGroupsStep(ctx, ir, w, err) {
+				return
 			}
-		case h.Status != "ACTIVE":
-			_, err = c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "ACTIVE")
+			continue
+		}
+		if err == nil {
+			err = plan.VerifyPush(w, got)
 		}
 		if err != nil {
-			r.fail(ir, StepPush, err, "")
+			r.failPush(ir, err)
 			return
 		}
 	}
-	if r.opts.Prune {
-		for _, h := range have {
-			if containsWant(wants, h.SourceGroupID) {
-				continue
-			}
-			if h.Status == "ACTIVE" {
-				if _, err := c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "INACTIVE"); err != nil {
-					r.fail(ir, StepPush, err, "")
-					return
-				}
-			}
-			if err := c.DeleteGroupPush(ctx, ir.app.ID, h.ID); err != nil {
+	for _, h := range st.Activate {
+		got, err := c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "ACTIVE")
+		if err == nil {
+			err = plan.VerifyPush(byID[h.SourceGroupID], got)
+		}
+		if err != nil {
+			r.failPush(ir, err)
+			return
+		}
+	}
+	for _, h := range st.Remove {
+		if h.Status == "ACTIVE" {
+			if _, err := c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "INACTIVE"); err != nil {
 				r.fail(ir, StepPush, err, "")
 				return
 			}
 		}
+		if err := c.DeleteGroupPush(ctx, ir.app.ID, h.ID); err != nil {
+			r.fail(ir, StepPush, err, "")
+			return
+		}
 	}
-	if !r.verifyGroupPush(ctx, ir, wants) {
-		return
+	detail := fmt.Sprintf("%d group(s) pushed and verified", len(st.Wants))
+	if len(st.Kept) > 0 {
+		detail += "; left alone (not in the file): " + strings.Join(st.Kept, ", ")
 	}
-	all := append(changes, removals...)
-	detail := fmt.Sprintf("%d group(s) pushed and verified", len(wants))
-	if len(kept) > 0 {
-		detail += "; left alone (not in the file): " + strings.Join(kept, ", ")
-	}
-	if len(all) == 0 {
+	if st.Unchanged() {
 		r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Unchanged, AppID: ir.app.ID, Detail: detail})
 		return
 	}
+	if !r.awaitGroupsOnServer(ctx, ir, st.Wants) {
+		return
+	}
+	all := append(append([]plan.FieldChange{}, st.Changes...), st.Removals...)
 	r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Done, AppID: ir.app.ID, Changes: all,
 		Detail: plan.Summarize(all) + "; " + detail})
+}
+
+func isBadRequest(err error) bool {
+	var ae *okta.APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest
+}
+
+// pushGroupsStep is the actions step's own Push Groups step, asked for when Okta
+// refused the push of w although the features list showed Push Groups on. Creating the
+// push again verifies it: Okta answers the mapping once Push Groups is on.
+func (r *runner) pushGroupsStep(ctx context.Context, ir *integrationRun, w plan.PushWant, refused error) bool {
+	change := plan.FieldChange{Field: "pushGroups", Old: "off", New: "on"}
+	step := r.actionsStep(ir, []plan.FieldChange{change})
+	step.Verify = "oktascim pushes " + w.GroupName + " again: Okta accepts the push once Push Groups is on"
+	ev := Event{Step: StepPush, Manual: &step, Changes: []plan.FieldChange{change},
+		Detail: fmt.Sprintf("Push Groups appears to be off: Okta refused to push %s (%v) although the app's features list names GROUP_PUSH "+
+			"(the list may name what the app supports rather than what is on); an admin must turn Push Groups on in the Admin Console", w.GroupName, refused)}
+	return r.manualStep(ctx, ir, ev, func() (bool, error) {
+		got, err := r.opts.Client.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
+		switch {
+		case isBadRequest(err):
+			return false, nil // still off
+		case err != nil:
+			return false, err
+		}
+		return true, plan.VerifyPush(w, got)
+	}, "verified: Push Groups is on (Okta accepted the push of "+w.GroupName+")")
+}
+
+// failPush reports a push write that failed or that Okta did not keep.
+func (r *runner) failPush(ir *integrationRun, err error) {
+	hint := ""
+	if errors.As(err, new(*plan.PushFailedError)) {
+		hint = "see 'oktascim logs --failures'; the SCIM server must accept POST /Groups and PATCH /Groups/{id}"
+	}
+	r.fail(ir, StepPush, err, hint)
 }
 
 // pushNames names the source group of every push: the file's groups, and the others
@@ -150,42 +198,6 @@ func (r *runner) pushNames(ctx context.Context, wants []plan.PushWant, have []ok
 		}
 	}
 	return names
-}
-
-func containsWant(wants []plan.PushWant, id string) bool {
-	for _, w := range wants {
-		if w.GroupID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// verifyGroupPush re-reads the mappings (each must be ACTIVE; ERROR carries Okta's
-// reason) and looks for each group on the SCIM server.
-func (r *runner) verifyGroupPush(ctx context.Context, ir *integrationRun, wants []plan.PushWant) bool {
-	have, err := r.opts.Client.GroupPushes(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepPush, fmt.Errorf("re-reading the group push mappings to verify them: %w", err), "")
-		return false
-	}
-	bySource := bySourceGroup(have)
-	for _, w := range wants {
-		h, ok := bySource[w.GroupID]
-		switch {
-		case !ok:
-			r.fail(ir, StepPush, fmt.Errorf("Okta shows no group push mapping for %s after creating it", w.GroupName), "")
-			return false
-		case h.Status == "ERROR":
-			r.fail(ir, StepPush, fmt.Errorf("pushing %s failed: %s", w.GroupName, orUnknown(h.ErrorSummary)),
-				"see 'oktascim logs --failures'; the SCIM server must accept POST /Groups and PATCH /Groups/{id}")
-			return false
-		case h.Status != "ACTIVE":
-			r.fail(ir, StepPush, fmt.Errorf("the group push mapping for %s is %s after activating it", w.GroupName, h.Status), "")
-			return false
-		}
-	}
-	return r.awaitGroupsOnServer(ctx, ir, wants)
 }
 
 // awaitGroupsOnServer waits, bounded and visibly, until the SCIM server lists each
@@ -273,46 +285,4 @@ func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants 
 	r.manualStep(ctx, ir, ev, func() (bool, error) {
 		return r.groupsOnServer(ctx, ir, wants), nil
 	}, "verified: the SCIM server lists every pushed group")
-}
-
-// pushGroupsSeemOff reports whether Okta's refusal of a push create most likely means
-// Push Groups is off: a 400, where all that showed it on was the app's features list
-// (which some orgs fill with what the app supports, not what is on) — not the Push
-// Groups tab (read only when the list lacks GROUP_PUSH) nor a custom app's Supported
-// provisioning actions an admin checked in this run. Okta documents no error for
-// this, so the status and the situation decide, never the wording.
-func pushGroupsSeemOff(ir *integrationRun, err error) bool {
-	return isBadRequest(err) && ir.app.HasFeature("GROUP_PUSH") && !ir.pushGroupsChecked
-}
-
-func isBadRequest(err error) bool {
-	var ae *okta.APIError
-	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest
-}
-
-// pushGroupsStep is the actions step's own Push Groups step, asked for when Okta
-// refused the push of w although the features list showed Push Groups on. Creating the
-// push again verifies it: Okta answers the mapping once Push Groups is on.
-func (r *runner) pushGroupsStep(ctx context.Context, ir *integrationRun, w plan.PushWant, refused error) bool {
-	change := plan.FieldChange{Field: "pushGroups", Old: "off", New: "on"}
-	step := r.actionsStep(ir, []plan.FieldChange{change})
-	step.Verify = "oktascim pushes " + w.GroupName + " again: Okta accepts the push once Push Groups is on"
-	ev := Event{Step: StepPush, Manual: &step, Changes: []plan.FieldChange{change},
-		Detail: fmt.Sprintf("Push Groups appears to be off: Okta refused to push %s (%v) although the app's features list names GROUP_PUSH "+
-			"(the list may name what the app supports rather than what is on); an admin must turn Push Groups on in the Admin Console", w.GroupName, refused)}
-	return r.manualStep(ctx, ir, ev, func() (bool, error) {
-		_, err := r.opts.Client.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
-		if isBadRequest(err) {
-			return false, nil // still off
-		}
-		return err == nil, err
-	}, "verified: Push Groups is on (Okta accepted the push of "+w.GroupName+")")
-}
-
-func bySourceGroup(have []okta.GroupPush) map[string]okta.GroupPush {
-	out := map[string]okta.GroupPush{}
-	for _, h := range have {
-		out[h.SourceGroupID] = h
-	}
-	return out
 }

@@ -3,85 +3,55 @@ package apply
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/oktascim/oktascim/config"
-	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
 )
 
-// ensureMappings sets the declared attribute mappings property by property, adding
-// the app user properties they need to the app's schema first; properties the file
-// does not name are left alone. Every write is re-read.
-func (r *runner) ensureMappings(ctx context.Context, ir *integrationRun) {
-	m := ir.in.Mappings
+// runMappings carries out the plan's mappings step: the app user properties to add
+// (the schema POST's answer verifies them), then each mapping's partial update (its
+// answer verifies it); properties the file does not name are left alone. When the
+// plan deferred the step (provisioning was off), the schema and mappings are read now
+// and the plan decides.
+func (r *runner) runMappings(ctx context.Context, ir *integrationRun) {
 	c := r.opts.Client
-	var changes []plan.FieldChange
-	if len(m.ToApp) > 0 {
-		schema, err := c.GetAppSchema(ctx, ir.app.ID)
-		if err != nil {
+	st := ir.steps.Mappings
+	if st.Deferred || ir.turnedOn {
+		var err error
+		if st, err = r.decideMappings(ctx, ir); err != nil {
 			r.fail(ir, StepMappings, err, "")
 			return
 		}
-		add := plan.MissingAppProperties(m.ToApp, schema)
-		if len(add) > 0 {
-			if _, err := c.AddAppSchemaProperties(ctx, ir.app.ID, add); err != nil {
-				r.fail(ir, StepMappings, err, "")
-				return
-			}
-			if schema, err = c.GetAppSchema(ctx, ir.app.ID); err != nil {
-				r.fail(ir, StepMappings, fmt.Errorf("re-reading the app's user schema to verify it: %w", err), "")
-				return
-			}
-			if left := plan.MissingAppProperties(m.ToApp, schema); len(left) > 0 {
-				r.fail(ir, StepMappings, fmt.Errorf("Okta did not keep the app user properties %s", strings.Join(plan.SortedKeys(left), ", ")), "")
-				return
-			}
-			for _, name := range plan.SortedKeys(add) {
-				changes = append(changes, plan.FieldChange{Field: "appSchema." + name, Old: "", New: add[name].Type})
-			}
-		}
 	}
-	toApp, toOkta, err := c.AppMappings(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepMappings, err, "")
+	if st.Missing != nil {
+		r.fail(ir, StepMappings, st.Missing, "")
 		return
 	}
-	for _, dir := range []struct {
-		name     string
-		declared []config.PropertyMapping
-		mapping  okta.Mapping
-		hint     string
-	}{
-		{"toApp", m.ToApp, toApp, "Okta has no Okta user → app profile mapping for this app"},
-		{"toOkta", m.ToOkta, toOkta, "Okta has no app → Okta user profile mapping for this app: turn on import (provisioning.importUsers) first"},
-	} {
-		if len(dir.declared) == 0 {
-			continue
+	var changes []plan.FieldChange
+	if len(st.Add) > 0 {
+		got, err := c.AddAppSchemaProperties(ctx, ir.app.ID, st.Add)
+		if err == nil {
+			err = st.VerifySchema(ir.in, got)
 		}
-		if dir.mapping.ID == "" {
-			r.fail(ir, StepMappings, fmt.Errorf("mappings.%s: %s", dir.name, dir.hint), "")
-			return
-		}
-		diff := plan.MappingChanges(dir.name, dir.declared, dir.mapping)
-		if len(diff) == 0 {
-			continue
-		}
-		if _, err := c.UpdateMapping(ctx, dir.mapping.ID, plan.MappingUpdate(dir.declared, dir.mapping)); err != nil {
+		if err != nil {
 			r.fail(ir, StepMappings, err, "")
 			return
 		}
-		got, err := c.GetMapping(ctx, dir.mapping.ID)
-		if err != nil {
-			r.fail(ir, StepMappings, fmt.Errorf("re-reading profile mapping %s to verify it: %w", dir.mapping.ID, err), "")
-			return
+		for _, name := range plan.SortedKeys(st.Add) {
+			changes = append(changes, plan.FieldChange{Field: "appSchema." + name, Old: "", New: st.Add[name].Type})
 		}
-		if left := plan.MappingChanges(dir.name, dir.declared, got); len(left) > 0 {
-			r.fail(ir, StepMappings, fmt.Errorf("Okta did not keep the mapping: %s", plan.Summarize(left)), "")
-			return
-		}
-		changes = append(changes, diff...)
 	}
+	for _, w := range st.Writes {
+		got, err := c.UpdateMapping(ctx, w.ID, w.Body)
+		if err == nil {
+			err = w.Verify(got)
+		}
+		if err != nil {
+			r.fail(ir, StepMappings, err, "")
+			return
+		}
+		changes = append(changes, w.Changes...)
+	}
+	m := ir.in.Mappings
 	if len(changes) == 0 {
 		r.report(Event{Integration: ir.in.Name, Step: StepMappings, Outcome: Unchanged, AppID: ir.app.ID,
 			Detail: fmt.Sprintf("as declared: %d to the app, %d to Okta", len(m.ToApp), len(m.ToOkta))})
@@ -89,4 +59,14 @@ func (r *runner) ensureMappings(ctx context.Context, ir *integrationRun) {
 	}
 	r.report(Event{Integration: ir.in.Name, Step: StepMappings, Outcome: Done, AppID: ir.app.ID, Changes: changes,
 		Detail: "set and verified: " + plan.Summarize(changes)})
+}
+
+// decideMappings reads the app's schema (when toApp is declared) and its mappings, and
+// lets the plan decide.
+func (r *runner) decideMappings(ctx context.Context, ir *integrationRun) (plan.MappingsStep, error) {
+	obs := ir.obs
+	if err := r.observeMappings(ctx, ir.in, ir.app.ID, &obs); err != nil {
+		return plan.MappingsStep{}, err
+	}
+	return plan.DecideMappings(ir.in, obs.Schema, obs.ToApp, obs.ToOkta), nil
 }

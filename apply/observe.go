@@ -84,6 +84,9 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 		}
 		obs.Groups[name] = g.id
 	}
+	if err := r.observePushWants(ctx, in, &obs); err != nil {
+		return obs, err
+	}
 	if obs.Match.App == nil {
 		return obs, nil
 	}
@@ -111,18 +114,73 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 	if err := r.observePush(ctx, in, id, &obs); err != nil {
 		return obs, err
 	}
-	assigned, err := r.opts.Client.AppGroupIDs(ctx, id)
-	if err != nil {
+	if err := r.observeAssignments(ctx, in, *obs.Match.App, &obs); err != nil {
 		return obs, err
 	}
-	for _, gid := range assigned {
-		name, err := r.groupName(ctx, gid)
-		if err != nil {
-			return obs, err
-		}
-		obs.Assigned[gid] = name
-	}
 	return obs, nil
+}
+
+// observeAssignments reads which of the declared groups the app is assigned: from
+// each declared group's apps, read once per run for all the file's apps; per app
+// where the org does not serve a group's apps, where the app is not ACTIVE (whether
+// Okta lists an inactive app there is not confirmed), and with --prune, which reads
+// every assignment of the app, named (the ones the file does not name are removed).
+// Without --prune an assignment the file does not name is neither read nor shown.
+func (r *runner) observeAssignments(ctx context.Context, in config.Integration, app okta.App, obs *plan.Observed) error {
+	declared := map[string]string{}
+	for _, g := range in.Groups {
+		if id, ok := obs.Groups[g]; ok {
+			declared[id] = g
+		}
+	}
+	if len(declared) == 0 && !r.opts.Prune {
+		return nil
+	}
+	if !r.opts.Prune && app.Status == "ACTIVE" {
+		err := r.assignedByGroup(ctx, app.ID, declared, obs)
+		if !errors.Is(err, okta.ErrGroupAppsUnavailable) {
+			return err
+		}
+	}
+	if !r.opts.Prune {
+		ids, err := r.opts.Client.AppGroupIDs(ctx, app.ID)
+		for _, id := range ids {
+			if name, ok := declared[id]; ok {
+				obs.Assigned[id] = name
+			}
+		}
+		return err
+	}
+	all, err := r.opts.Client.AppGroups(ctx, app.ID)
+	for id, name := range all {
+		if n, ok := declared[id]; ok {
+			name = n // the file's spelling
+		}
+		obs.Assigned[id] = name
+	}
+	return err
+}
+
+// assignedByGroup fills the declared groups the app is assigned from each group's
+// apps (read once per group per run).
+func (r *runner) assignedByGroup(ctx context.Context, appID string, declared map[string]string, obs *plan.Observed) error {
+	for id, name := range declared {
+		apps, err := r.groupApps.get(id, func() (map[string]bool, error) {
+			ids, err := r.opts.Client.GroupAppIDs(ctx, id)
+			set := make(map[string]bool, len(ids))
+			for _, a := range ids {
+				set[a] = true
+			}
+			return set, err
+		})
+		if err != nil {
+			return err
+		}
+		if apps[appID] {
+			obs.Assigned[id] = name
+		}
+	}
+	return nil
 }
 
 // Plan reads the org and says what apply would do, writing nothing.
@@ -134,10 +192,11 @@ func (r *runner) plan(ctx context.Context) (plan.Plan, error) {
 		obs, err := r.observe(ctx, ins[i])
 		if err != nil {
 			errs[i] = fmt.Errorf("integration %s: %w", ins[i].Name, err)
+			r.setPlanned(ins[i].Name, planned{obs: obs, err: err})
 			return
 		}
 		p.Integrations[i] = plan.Compute(ins[i], obs, r.opts.Prune)
-		r.setProblems(ins[i].Name, p.Integrations[i].Problems)
+		r.setPlanned(ins[i].Name, planned{obs: obs, plan: p.Integrations[i]})
 	})
 	if len(notStarted) > 0 {
 		return p, ctx.Err()
@@ -213,10 +272,9 @@ func (r *runner) similarGroups(ctx context.Context, name string) ([]string, erro
 	return out, nil
 }
 
-// observePush resolves the groups to push and reads the app's push mappings once
-// provisioning is on (Okta refuses them before).
-func (r *runner) observePush(ctx context.Context, in config.Integration, appID string, obs *plan.Observed) error {
-	pushOn := config.On(in.Provisioning.PushGroups)
+// observePushWants resolves the groups to push (for a new app too: apply pushes them
+// once provisioning is on).
+func (r *runner) observePushWants(ctx context.Context, in config.Integration, obs *plan.Observed) error {
 	for _, pg := range in.PushGroups {
 		if _, missing := obs.GroupProblems[pg.Group]; pg.Group != "" && missing {
 			return nil // a problem of the plan (Preconditions), not an error of the run
@@ -227,11 +285,20 @@ func (r *runner) observePush(ctx context.Context, in config.Integration, appID s
 		if err != nil {
 			return err
 		}
-		obs.PushWants = wants
+		obs.PushWants = append([]plan.PushWant{}, wants...)
+	}
+	return nil
+}
+
+// observePush reads the app's push mappings once provisioning is on (Okta refuses
+// them before).
+func (r *runner) observePush(ctx context.Context, in config.Integration, appID string, obs *plan.Observed) error {
+	if len(in.PushGroups) > 0 && obs.PushWants == nil {
+		return nil // a group to push is a problem of the plan (Preconditions)
 	}
 	// The Push Groups tab is read when the file pushes groups, or declares Push
 	// Groups on and the features list does not show it (the tab may, instead).
-	if !obs.ProvisioningOn || (len(in.PushGroups) == 0 && (!pushOn || in.Kind == config.KindCustom || obs.Evidence.PushGroups())) {
+	if !obs.ProvisioningOn || (len(in.PushGroups) == 0 && !plan.NeedsPushTab(in, obs.Evidence)) {
 		return nil
 	}
 	pushes, tab, err := r.pushTab(ctx, appID)

@@ -33,29 +33,29 @@ func (r *runner) integrationPipes() []pipe {
 		}
 	}
 	return []pipe{
-		{name: StepApp, run: func(ctx context.Context, ir *integrationRun) { r.ensureApp(ctx, ir) }},
-		{name: StepProvisioning, needs: []string{StepApp}, run: r.ensureProvisioning},
+		{name: StepApp, run: r.runApp},
+		{name: StepProvisioning, needs: []string{StepApp}, run: r.runProvisioning},
 		{name: StepActions, needs: []string{StepApp, StepProvisioning},
-			wait: provisioningOff("provisioning is not on yet; the actions are set once it is"), run: r.ensureActions},
+			wait: provisioningOff("provisioning is not on yet; the actions are set once it is"), run: r.runActions},
 		{name: StepMappings, needs: []string{StepApp, StepProvisioning},
 			declared: func(in config.Integration) bool { return len(in.Mappings.ToApp)+len(in.Mappings.ToOkta) > 0 },
 			// Okta gives a provisioning app its user schema and profile mappings once
 			// provisioning is on (when exactly is not confirmed): written only then.
 			wait: provisioningOff("waiting on the manual step: the app user properties and mappings are written once provisioning is on"),
-			run:  r.ensureMappings},
-		{name: StepGroups, needs: []string{StepApp}, run: r.ensureGroups},
+			run:  r.runMappings},
+		{name: StepGroups, needs: []string{StepApp}, run: r.runGroups},
 		{name: StepPush, needs: []string{StepApp, StepProvisioning},
 			declared: func(in config.Integration) bool { return len(in.PushGroups) > 0 },
 			wait: func(ir *integrationRun) string {
 				switch {
 				case !ir.provisioningOn:
 					return "provisioning is not on yet; groups are pushed once it is"
-				case !ir.pushTab && !ir.app.HasFeature("GROUP_PUSH"):
+				case !ir.evidence.PushGroups():
 					return "Push Groups is not on for the app yet (see the actions step)"
 				}
 				return ""
 			},
-			run: r.ensureGroupPush},
+			run: r.runPush},
 		{name: StepTest, needs: []string{StepApp}, run: r.test},
 	}
 }

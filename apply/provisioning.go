@@ -5,66 +5,50 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
 )
 
-// ensureProvisioning turns on the API integration with the base URL and credentials:
-// through the Provisioning Connection API where Okta supports it for the app, else as
-// a guided manual step, verified either way.
-func (r *runner) ensureProvisioning(ctx context.Context, ir *integrationRun) {
-	c := r.opts.Client
-	on := false
-	if !ir.created {
-		// An app created a moment ago has no provisioning: no read to be refused.
-		features, err := c.Features(ctx, ir.app.ID)
-		on = err == nil
-		// On from the start: the features and the app as read stay current for the
-		// actions step.
-		ir.features, ir.appFresh = features, on
-		if err != nil && !errors.Is(err, okta.ErrProvisioningOff) {
-			r.fail(ir, StepProvisioning, err, "")
-			return
-		}
-	}
-	if on {
-		conn, err := c.GetConnection(ctx, ir.app.ID)
-		if err != nil {
-			r.fail(ir, StepProvisioning, err, "")
-			return
-		}
+// runProvisioning carries out the plan's provisioning step: nothing (on already), a
+// connection write (on, base URL changed), the Provisioning Connection API then the
+// guided manual step (off), or the manual step alone (the API has no scheme for the
+// credentials); verified either way.
+func (r *runner) runProvisioning(ctx context.Context, ir *integrationRun) {
+	st := ir.steps.Provisioning
+	switch st.Op {
+	case plan.ProvisioningUnchanged:
 		ir.provisioningOn = true
-		if conn.Supported() && conn.Status == "ENABLED" && conn.BaseURL != ir.in.SCIM.BaseURL && ir.creds.tokenAuth() {
-			r.setConnection(ctx, ir, fmt.Sprintf("base URL %s → %s", conn.BaseURL, ir.in.SCIM.BaseURL))
-			return
-		}
+		conn := st.Connection
 		detail := "on; Okta's API cannot read back the base URL or credentials of this template app, so the connection test below verifies them"
 		if conn.Supported() {
 			detail = fmt.Sprintf("on (connection %s, base URL %s; the token cannot be read back — the connection test below verifies it)", lower(conn.Status), conn.BaseURL)
 		}
 		r.report(Event{Integration: ir.in.Name, Step: StepProvisioning, Outcome: Unchanged, AppID: ir.app.ID, Detail: detail})
 		return
-	}
-	// The connection API has no Basic scheme, and answers UNKNOWN where it does not
-	// manage the app. Try it where it may work; re-read to see whether it did.
-	if ir.creds.tokenAuth() {
-		if r.setConnection(ctx, ir, "") {
-			return
+	case plan.ProvisioningSetConnection:
+		ir.provisioningOn = true
+		if !r.setConnection(ctx, ir, st, st.Why) && ir.code == exitcode.OK {
+			// The API managed the connection when the plan read it; now it does not.
+			r.fail(ir, StepProvisioning, errors.New("the Provisioning Connection API no longer manages the app's connection"), "set the base URL in the Admin Console: "+r.opts.Client.ProvisioningTabURL(ir.app.Name, ir.app.ID))
 		}
-		if ir.code != exitcode.OK {
+		return
+	case plan.ProvisioningTryAPI:
+		if r.setConnection(ctx, ir, st, "") || ir.code != exitcode.OK {
 			return
 		}
 	}
 	r.manualProvisioning(ctx, ir)
 }
 
-// setConnection tries the Provisioning Connection API. It returns true when it
-// reported an outcome (done or failed), false when the API does not manage the app.
-func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change string) bool {
+// setConnection writes the connection through the Provisioning Connection API and
+// verifies it from the answer (POST …?activate=true returns the connection); only a
+// separate activation, which answers nothing, is followed by a read. It returns true
+// when it reported an outcome (done or failed), false when the API does not manage
+// the app.
+func (r *runner) setConnection(ctx context.Context, ir *integrationRun, st plan.ProvisioningStep, change string) bool {
 	c := r.opts.Client
-	set, err := c.SetTokenConnection(ctx, ir.app.ID, ir.in.SCIM.BaseURL, ir.creds.Token.Value())
+	got, err := c.SetTokenConnection(ctx, ir.app.ID, st.BaseURL, ir.creds.Token.Value())
 	if err != nil {
 		if refused := testRefusal(err); refused != err {
 			r.fail(ir, StepProvisioning, refused, "Okta could not connect to the SCIM server with these credentials; see 'oktascim logs' or the test step")
@@ -77,37 +61,29 @@ func (r *runner) setConnection(ctx context.Context, ir *integrationRun, change s
 		// Any other refusal means the API does not manage this app: fall back to the console.
 		return false
 	}
-	if !set.Supported() {
-		return false
-	}
-	got, err := c.GetConnection(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepProvisioning, err, "")
-		return true
-	}
-	if !got.Supported() {
-		return false
-	}
-	if got.Status != "ENABLED" {
+	state, err := st.VerifyConnection(got)
+	if state == plan.ConnectionInactive {
 		if err := c.ActivateConnection(ctx, ir.app.ID); err != nil {
 			r.fail(ir, StepProvisioning, testRefusal(err), "")
 			return true
 		}
 		if got, err = c.GetConnection(ctx, ir.app.ID); err != nil {
-			r.fail(ir, StepProvisioning, err, "")
+			r.fail(ir, StepProvisioning, fmt.Errorf("re-reading the provisioning connection to verify it: %w", err), "")
 			return true
 		}
+		if state, err = st.VerifyConnection(got); state == plan.ConnectionInactive {
+			err = fmt.Errorf("after activating the provisioning connection Okta reports status %s", got.Status)
+		}
 	}
-	if got.Status != "ENABLED" || got.BaseURL != ir.in.SCIM.BaseURL {
-		r.fail(ir, StepProvisioning, fmt.Errorf("after setting the provisioning connection Okta reports status %s, base URL %q", got.Status, got.BaseURL), "")
+	switch {
+	case state == plan.ConnectionUnsupported:
+		return false
+	case err != nil:
+		r.fail(ir, StepProvisioning, err, "")
 		return true
 	}
-	features, err := c.Features(ctx, ir.app.ID)
-	if err != nil {
-		r.fail(ir, StepProvisioning, fmt.Errorf("connection enabled but provisioning features are not readable: %w", err), "")
-		return true
-	}
-	ir.provisioningOn, ir.features, ir.appFresh = true, features, false
+	ir.turnedOn = !ir.provisioningOn
+	ir.provisioningOn = true
 	detail := "enabled through the Provisioning Connection API; verified: connection ENABLED with base URL " + got.BaseURL
 	if change != "" {
 		detail = "updated through the Provisioning Connection API (" + change + "); verified"
@@ -143,8 +119,9 @@ func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 		return err == nil, err
 	}, "verified: provisioning is on (Okta now serves the app's provisioning features)")
 	if verified && ir.code == exitcode.OK {
-		ir.provisioningOn = true
-		ir.pushGroupsChecked = ir.creds.Custom && config.On(ir.in.Provisioning.PushGroups)
+		ir.provisioningOn, ir.turnedOn = true, true
+		// The step's fields named a custom app's Push Groups, as declared.
+		ir.pushGroupsChecked = plan.ChecksPushGroups(ir.in, nil)
 	}
 }
 

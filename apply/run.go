@@ -31,9 +31,11 @@ type runner struct {
 	apps       onceCache[[]okta.App]
 	groups     onceCache[groupLookup]
 	groupNames onceCache[string]
-	// problems are, per integration, the preconditions its last plan found unmet:
-	// apply does not start an integration whose plan says it will fail.
-	problems map[string][]string
+	// groupApps caches, per group id, the apps it is assigned to.
+	groupApps onceCache[map[string]bool]
+	// planned are, per integration, the observation and plan the session's plan
+	// made: apply carries them out (nil until planned).
+	planned map[string]planned
 }
 
 // integrationRun is the state of one integration as its steps go.
@@ -42,20 +44,28 @@ type integrationRun struct {
 	app   okta.App
 	creds credentials
 	code  int // worst exit code so far
-	// provisioningOn is known after the provisioning step; pushTab (Push Groups shows
-	// as on) after the actions step.
-	provisioningOn, pushTab bool
+	// obs and steps are the plan's observation and decision for the integration.
+	obs   plan.Observed
+	steps plan.Steps
+	// provisioningOn is known after the provisioning step; turnedOn: this run turned
+	// it on, so the steps the plan deferred are decided now (from a read of what
+	// they need). created: the app was created in this run.
+	provisioningOn, turnedOn, created bool
+	// features are the app's provisioning features when the manual step's check read
+	// them (nil: not read in this run).
+	features map[string]*sdk.ApplicationFeature
+	// evidence is what the org shows of the Integration actions, after the actions step.
+	evidence plan.ActionEvidence
 	// pushGroupsChecked: an admin's verified step in this run checked a custom app's
 	// Push Groups (a documented control), so Okta refusing a push is not that it is off.
 	pushGroupsChecked bool
-	// created: the app was created in this run (so provisioning is off and no group
-	// is assigned: no reads).
-	created bool
-	// features are the app's provisioning features as read in this run since the last
-	// change (nil: not read); appFresh: ir.app's features list is current (provisioning
-	// did not change in this run), so the actions step need not read the app again.
-	features map[string]*sdk.ApplicationFeature
-	appFresh bool
+}
+
+// planned is one integration's observation and plan, as Session.Plan made them.
+type planned struct {
+	obs  plan.Observed
+	plan plan.Integration
+	err  error // the org could not be read for it
 }
 
 // Session is one command's work against the org. Reads are cached for its length,
@@ -76,6 +86,13 @@ func Run(ctx context.Context, opts Options) Result { return NewSession(opts).App
 func (s *Session) Apply(ctx context.Context) Result {
 	r := s.r
 	ins := r.opts.Integrations
+	if len(ins) > 0 {
+		if _, ok := r.plannedFor(ins[0].Name); !ok {
+			// Not planned yet: plan now (an integration the org could not be read for
+			// fails on its own below).
+			_, _ = r.plan(ctx)
+		}
+	}
 	codes := make([]int, len(ins))
 	notStarted := r.each(ctx, len(ins), func(i int) {
 		codes[i] = r.applyOne(ctx, ins[i])
@@ -158,19 +175,21 @@ func newRunner(opts Options) *runner {
 	return &runner{opts: opts, start: opts.Now().Add(-2 * time.Second)}
 }
 
-func (r *runner) setProblems(name string, problems []string) {
+func (r *runner) setPlanned(name string, p planned) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.problems == nil {
-		r.problems = map[string][]string{}
+	if r.planned == nil {
+		r.planned = map[string]planned{}
 	}
-	r.problems[name] = problems
+	r.planned[name] = p
 }
 
-func (r *runner) planProblems(name string) []string {
+// plannedFor is the integration's plan; ok is false when the session has not planned.
+func (r *runner) plannedFor(name string) (planned, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.problems[name]
+	p, ok := r.planned[name]
+	return p, ok
 }
 
 func (r *runner) report(e Event) {
@@ -215,10 +234,25 @@ func (r *runner) skip(ir *integrationRun, step, why string) {
 
 func (r *runner) applyOne(ctx context.Context, in config.Integration) int {
 	ir := &integrationRun{in: in}
-	if problems := r.planProblems(in.Name); len(problems) > 0 {
-		r.fail(ir, StepApp, fmt.Errorf("not started, nothing written: the plan says it would fail: %s", strings.Join(problems, "; ")), "fix the file or the org, then run plan again")
+	p, ok := r.plannedFor(in.Name)
+	switch {
+	case !ok && ctx.Err() != nil:
+		r.notStarted(ir, StepApp)
+		return exitcode.Interrupted
+	case !ok:
+		r.fail(ir, StepApp, errors.New("the org could not be read for it"), "")
+		return ir.code
+	case p.err != nil:
+		r.fail(ir, StepApp, p.err, "")
+		return ir.code
+	case p.plan.Action == plan.Error:
+		r.fail(ir, StepApp, p.obs.MatchErr, "")
+		return ir.code
+	case len(p.plan.Problems) > 0:
+		r.fail(ir, StepApp, fmt.Errorf("not started, nothing written: the plan says it would fail: %s", strings.Join(p.plan.Problems, "; ")), "fix the file or the org, then run plan again")
 		return ir.code
 	}
+	ir.obs, ir.steps = p.obs, p.plan.Steps
 	if !r.resolveCredentials(ir) {
 		return ir.code
 	}
@@ -235,22 +269,6 @@ func (r *runner) appsNamed(ctx context.Context, name string) ([]okta.App, error)
 		}
 		return r.opts.Client.ListAppsByName(ctx, name)
 	})
-}
-
-// match finds the app the integration manages (or would adopt) among the apps of
-// its template, reporting a failure when the org cannot say.
-func (r *runner) match(ctx context.Context, ir *integrationRun, want okta.AppSpec) (plan.Match, bool) {
-	apps, err := r.appsNamed(ctx, want.Name)
-	if err != nil {
-		r.fail(ir, StepApp, err, "")
-		return plan.Match{}, false
-	}
-	m, err := plan.FindManaged(ir.in.Name, want.Label, want.Name, apps)
-	if err != nil {
-		r.fail(ir, StepApp, err, "")
-		return plan.Match{}, false
-	}
-	return m, true
 }
 
 // notManaged: no app carries the integration's stamp yet.

@@ -215,18 +215,3 @@ func onOff(b bool) string {
 	}
 	return "off"
 }
-
-// Missing returns the ids in want that are not in have, in want's order.
-func Missing(want, have []string) []string {
-	set := map[string]bool{}
-	for _, h := range have {
-		set[h] = true
-	}
-	var out []string
-	for _, w := range want {
-		if !set[w] {
-			out = append(out, w)
-		}
-	}
-	return out
-}

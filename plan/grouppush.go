@@ -15,10 +15,7 @@ type PushWant struct {
 // PushChanges compares the groups to push with the app's group push mappings. Mappings
 // of groups the file does not name are removals with prune, else kept (by group id).
 func PushChanges(want []PushWant, have []okta.GroupPush, names map[string]string, prune bool) (changes, removals []FieldChange, kept []string) {
-	bySource := map[string]okta.GroupPush{}
-	for _, h := range have {
-		bySource[h.SourceGroupID] = h
-	}
+	bySource := bySourceGroup(have)
 	wanted := map[string]bool{}
 	for _, w := range want {
 		wanted[w.GroupID] = true
@@ -57,4 +54,13 @@ func errorNote(h okta.GroupPush) string {
 		return " (" + h.ErrorSummary + ")"
 	}
 	return ""
+}
+
+// bySourceGroup indexes push mappings by the Okta group they push.
+func bySourceGroup(have []okta.GroupPush) map[string]okta.GroupPush {
+	out := map[string]okta.GroupPush{}
+	for _, h := range have {
+		out[h.SourceGroupID] = h
+	}
+	return out
 }

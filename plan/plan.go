@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/oktascim/oktascim/config"
@@ -86,6 +85,8 @@ type Integration struct {
 	// would fail on them after writing, so the plan fails and apply does not start
 	// the integration.
 	Problems []string `json:"problems,omitempty"`
+	// Steps are what apply carries out, decided here (not part of the document).
+	Steps Steps `json:"-"`
 }
 
 // HasChanges reports whether apply would write anything or a step is pending.
@@ -151,7 +152,14 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 		p.Action, p.Error = Error, obs.MatchErr.Error()
 		return p
 	}
+	st := &p.Steps
+	st.App = DecideApp(in, obs.Match)
+	st.Groups = DecideGroups(in, obs.Groups, obs.Assigned, prune)
 	if obs.Match.App == nil {
+		// Everything after the app waits on provisioning, which a new app does not have.
+		st.Provisioning = DecideProvisioning(in, false, okta.Connection{})
+		st.Actions, st.Mappings = ActionsStep{Deferred: true}, MappingsStep{Deferred: true}
+		st.Push = PushStep{Deferred: true, Wants: obs.PushWants}
 		p.Unverifiable = append(p.Unverifiable, unreadable(in))
 		p.Action, p.Provisioning = Create, "unknown"
 		kind := want.Name
@@ -164,10 +172,8 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 			p.Changes = append(p.Changes, FieldChange{c.Field, "", c.New})
 		}
 		p.Manual = append(p.Manual, consoleActions(in, ActionEvidence{Confirmed: in.Kind == config.KindCustom})...)
-		for _, g := range in.Groups {
-			if _, missing := obs.GroupProblems[g]; !missing { // a problem of the plan (Preconditions)
-				p.Changes = append(p.Changes, FieldChange{"groups", "", g})
-			}
+		for _, g := range st.Groups.Assign {
+			p.Changes = append(p.Changes, FieldChange{"groups", "", g.Name})
 		}
 		p.Changes = append(p.Changes, declaredMappings(in, waitingOnManual)...)
 		for _, pg := range in.PushGroups {
@@ -177,16 +183,24 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 	}
 	app := *obs.Match.App
 	p.AppID, p.Status, p.SignOnMode = app.ID, app.Status, app.SignOnMode
-	p.Changes = append(p.Changes, AppChanges(want, app)...)
-	if app.Status != "ACTIVE" {
-		p.Changes = append(p.Changes, FieldChange{"status", app.Status, "ACTIVE"})
+	p.Changes = append(p.Changes, st.App.Changes...)
+	ev := obs.Evidence
+	if ev.Features == nil {
+		ev.Features = app.Features
 	}
+	ev.Confirmed = in.Kind == config.KindCustom
+	st.Provisioning = DecideProvisioning(in, obs.ProvisioningOn, obs.Connection)
 	if obs.ProvisioningOn {
 		p.Provisioning = "on"
-		p.Changes = append(p.Changes, UserProvisioningChanges(in.Provisioning, obs.UserProvisioning)...)
-		p.Changes = append(p.Changes, connectionChanges(in, obs.Connection)...)
+		st.Actions = DecideActions(in, obs.UserProvisioning, ev)
+		p.Changes = append(p.Changes, st.Actions.Changes...)
+		if st.Provisioning.Op == ProvisioningSetConnection {
+			// Setting the base URL re-sends the token, so the token shows as a change too.
+			p.Changes = append(p.Changes, FieldChange{"scim.baseUrl", obs.Connection.BaseURL, in.SCIM.BaseURL}, FieldChange{"scim.auth.token", config.Sensitive, config.Sensitive})
+		}
 		p.Unverifiable = append(p.Unverifiable, unverifiable(in, obs.Connection))
 	} else {
+		st.Actions = ActionsStep{Deferred: true}
 		p.Unverifiable = append(p.Unverifiable, unreadable(in))
 		p.Provisioning = "off"
 		p.Manual = append(p.Manual, manualProvisioning(in))
@@ -195,43 +209,23 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 			p.Changes = append(p.Changes, FieldChange{c.Field, "(unreadable until provisioning is on)", c.New})
 		}
 	}
-	ev := obs.Evidence
-	if ev.Features == nil {
-		ev.Features = app.Features
-	}
-	ev.Confirmed = in.Kind == config.KindCustom
 	p.Manual = append(p.Manual, consoleActions(in, ev)...)
-	declared := map[string]bool{}
-	for _, g := range in.Groups {
-		id, ok := obs.Groups[g]
-		if !ok {
-			continue // a problem of the plan (Preconditions)
-		}
-		declared[id] = true
-		if _, assigned := obs.Assigned[id]; !assigned {
-			p.Changes = append(p.Changes, FieldChange{"groups", "", g})
-		}
+	for _, g := range st.Groups.Assign {
+		p.Changes = append(p.Changes, FieldChange{"groups", "", g.Name})
 	}
-	extra := make([]string, 0)
-	for id := range obs.Assigned {
-		if !declared[id] {
-			extra = append(extra, id)
-		}
+	for _, g := range st.Groups.Remove {
+		p.Removals = append(p.Removals, FieldChange{"groups", g.Name, ""})
 	}
-	sort.Slice(extra, func(i, j int) bool { return obs.Assigned[extra[i]] < obs.Assigned[extra[j]] })
-	for _, id := range extra {
-		if prune {
-			p.Removals = append(p.Removals, FieldChange{"groups", obs.Assigned[id], ""})
-		} else {
-			p.Kept = append(p.Kept, obs.Assigned[id])
-		}
-	}
-	if !obs.ProvisioningOn {
+	p.Kept = append(p.Kept, st.Groups.Kept...)
+	switch {
+	case !obs.ProvisioningOn:
 		// Okta has the app user schema and profile mappings of a provisioning app only
 		// once provisioning is on (not confirmed when, so never before).
+		st.Mappings = MappingsStep{Deferred: true}
 		p.Changes = append(p.Changes, declaredMappings(in, waitingOnManual)...)
-	} else if obs.MappingsRead {
-		for _, name := range SortedKeys(MissingAppProperties(in.Mappings.ToApp, obs.Schema)) {
+	case obs.MappingsRead:
+		st.Mappings = DecideMappings(in, obs.Schema, obs.ToApp, obs.ToOkta)
+		for _, name := range SortedKeys(st.Mappings.Add) {
 			p.Changes = append(p.Changes, FieldChange{"appSchema." + name, "", "added (" + typeOf(in.Mappings.ToApp, name) + ")"})
 		}
 		p.Changes = append(p.Changes, directionChanges("toApp", in.Mappings.ToApp, obs.ToApp)...)
@@ -240,13 +234,15 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 	switch {
 	case len(in.PushGroups) == 0:
 	case obs.PushAPIMissing:
+		st.Push = PushStep{Console: true, Wants: obs.PushWants}
 		p.Manual = append(p.Manual, "Push Groups: this org has no Group Push Mappings API; push the groups in the Admin Console (apply prints them and verifies on the SCIM server)")
 	case obs.PushRead:
-		changes, removals, kept := PushChanges(obs.PushWants, obs.Pushes, obs.PushNames, prune)
-		p.Changes = append(p.Changes, changes...)
-		p.Removals = append(p.Removals, removals...)
-		p.Kept = append(p.Kept, kept...)
+		st.Push = DecidePush(obs.PushWants, obs.Pushes, obs.PushNames, prune)
+		p.Changes = append(p.Changes, st.Push.Changes...)
+		p.Removals = append(p.Removals, st.Push.Removals...)
+		p.Kept = append(p.Kept, st.Push.Kept...)
 	default:
+		st.Push = PushStep{Deferred: true, Wants: obs.PushWants}
 		for _, w := range obs.PushWants {
 			p.Changes = append(p.Changes, FieldChange{"push." + w.GroupName, "", "pushed as " + w.Target + " once provisioning and Push Groups are on"})
 		}
@@ -278,15 +274,6 @@ func unverifiable(in config.Integration, c okta.Connection) string {
 		return "SCIM credentials: Okta never returns them; apply verifies them with the connection test and the System Log"
 	}
 	return unreadable(in)
-}
-
-// connectionChanges compares the base URL where the Provisioning Connection API reports
-// it. Setting it re-sends the token, so the token shows as a change too.
-func connectionChanges(in config.Integration, c okta.Connection) []FieldChange {
-	if !c.Supported() || c.Status != "ENABLED" || c.BaseURL == in.SCIM.BaseURL || in.SCIM.Auth.Method == "basic" {
-		return nil
-	}
-	return []FieldChange{{"scim.baseUrl", c.BaseURL, in.SCIM.BaseURL}, {"scim.auth.token", config.Sensitive, config.Sensitive}}
 }
 
 func manualProvisioning(in config.Integration) string {

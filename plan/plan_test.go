@@ -116,12 +116,6 @@ func TestIntegrationActionsAcceptEachPlausibleSign(t *testing.T) {
 	}
 }
 
-func TestMissing(t *testing.T) {
-	if got := Missing([]string{"a", "b", "c"}, []string{"b", "x"}); !reflect.DeepEqual(got, []string{"a", "c"}) {
-		t.Fatalf("got %v", got)
-	}
-}
-
 func integration() config.Integration {
 	return config.Integration{Name: "acme", Label: "Acme", SCIM: config.SCIM{Version: "2.0", BaseURL: "https://scim.example/v2", Auth: config.Auth{Method: "header"}},
 		SignOn:       config.SignOn{Mode: "saml", SAML: &config.SAML{ACSURL: "https://a/acs", Audience: "https://a"}},

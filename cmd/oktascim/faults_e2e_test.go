@@ -15,20 +15,23 @@ import (
 // TestFaultMatrix injects each fault at each step of apply for a three-integration file
 // and asserts: apply succeeds, or it fails with a clear message and a re-run succeeds;
 // afterwards the org holds exactly the declared apps — no duplicates, no orphans — and
-// plan finds nothing left to do.
+// plan finds nothing left to do. A request only a second apply makes (the plan's
+// reads of an app that exists) gets its fault in a second apply, after a clean first.
 func TestFaultMatrix(t *testing.T) {
-	steps := []struct{ method, path string }{
-		{"GET", "/api/v1/apps"},
-		{"POST", "/api/v1/apps"},
-		{"GET", "/api/v1/apps/*"},
-		{"POST", "/api/v1/apps/*/connections/default"},
-		{"GET", "/api/v1/apps/*/connections/default"},
-		{"GET", "/api/v1/apps/*/features"},
-		{"PUT", "/api/v1/apps/*/features/USER_PROVISIONING"},
-		{"GET", "/api/v1/groups"},
-		{"PUT", "/api/v1/apps/*/groups/*"},
-		{"GET", "/api/v1/apps/*/groups"},
-		{"GET", "/api/v1/logs"},
+	steps := []struct {
+		method, path string
+		second       bool
+	}{
+		{"GET", "/api/v1/apps", false},
+		{"POST", "/api/v1/apps", false},
+		{"POST", "/api/v1/apps/*/connections/default", false},
+		{"GET", "/api/v1/apps/*/connections/default", true},
+		{"GET", "/api/v1/apps/*/features", false},
+		{"PUT", "/api/v1/apps/*/features/USER_PROVISIONING", false},
+		{"GET", "/api/v1/groups", false},
+		{"PUT", "/api/v1/apps/*/groups/*", false},
+		{"GET", "/api/v1/groups/*/apps", true},
+		{"GET", "/api/v1/logs", false},
 	}
 	faults := []oktaorg.Fault{
 		{Kind: oktaorg.FaultStatus, Status: 500},
@@ -59,6 +62,11 @@ func TestFaultMatrix(t *testing.T) {
 				env := startEnv(t, simenv.Options{AcceptConnectionAPI: true})
 				path := writeFile(t, content)
 				vars := envVars(env, nil)
+				if st.second {
+					if r := cli(t, vars, "apply", "-f", path, "--yes"); r.code != exitcode.OK {
+						t.Fatalf("first apply (no fault): exit %d\n%s", r.code, r.allOutput)
+					}
+				}
 				env.Org.InjectFault(f)
 				r := cli(t, vars, "apply", "-f", path, "--yes", "--request-timeout", "400ms")
 				if env.Org.FaultsHit() == 0 {

@@ -1,0 +1,70 @@
+package apply_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/oktascim/oktascim/apply"
+	"github.com/oktascim/oktascim/config"
+	"github.com/oktascim/oktascim/okta"
+	"github.com/oktascim/oktascim/sim/oktaorg"
+	"github.com/oktascim/oktascim/sim/simenv"
+)
+
+// applyRoutes plans, then applies, in one session, and returns the routes of the
+// requests apply made after the plan.
+func applyRoutes(t *testing.T, env *simenv.Env, ins []config.Integration) (map[string]int, apply.Result) {
+	t.Helper()
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := apply.NewSession(apply.Options{Client: c, Integrations: ins})
+	if _, err := s.Plan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := len(env.Org.Requests())
+	res := s.Apply(context.Background())
+	return countRoutes(env.Org.Requests()[before:]), res
+}
+
+// apply carries out the plan it was shown: after the plan, a new integration costs
+// only its writes and the one read a deferred step needs (the features once
+// provisioning is on); a no-op apply reads nothing but the System Log.
+func TestApplyCarriesOutThePlan(t *testing.T) {
+	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{RateLimitPerMinute: 100000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	ins := loadIntegrations(t, env, 3)
+	routes, res := applyRoutes(t, env, ins)
+	if res.Code != 0 {
+		t.Fatalf("new: exit %d: %+v", res.Code, res.Events)
+	}
+	for route, n := range routes {
+		want := 3
+		if route == "GET /api/v1/logs" {
+			want = 1
+		}
+		if n != want {
+			t.Errorf("new: %s ×%d, want ×%d (%s)", route, n, want, formatRoutes(routes))
+		}
+		if strings.HasPrefix(route, "GET /api/v1/apps/{id}/connections") || route == "GET /api/v1/apps/{id}" || route == "GET /api/v1/apps/{id}/groups" {
+			t.Errorf("new: %s re-reads what a write answered (%s)", route, formatRoutes(routes))
+		}
+	}
+	routes, res = applyRoutes(t, env, ins)
+	if res.Code != 0 {
+		t.Fatalf("no-op: exit %d: %+v", res.Code, res.Events)
+	}
+	if len(routes) != 1 || routes["GET /api/v1/logs"] != 1 {
+		t.Fatalf("no-op apply after its plan: %s, want only the System Log read", formatRoutes(routes))
+	}
+	for _, e := range res.Events {
+		if e.Outcome != apply.Unchanged && !(e.Step == apply.StepTest && e.Outcome == apply.Done) {
+			t.Errorf("no-op: %s %s %s: %s", e.Integration, e.Step, e.Outcome, e.Detail)
+		}
+	}
+}
