@@ -3,7 +3,7 @@ package apply
 import (
 	"context"
 	"errors"
-	"fmt"
+
 	"strings"
 
 	sdk "github.com/okta/okta-sdk-golang/v2/okta"
@@ -51,7 +51,7 @@ func (r *runner) runActions(ctx context.Context, ir *integrationRun) {
 	if len(changes) > 0 {
 		r.report(Event{Integration: ir.in.Name, Step: StepActions, Outcome: Done, AppID: ir.app.ID, Changes: changes, Detail: "set and verified: " + plan.Summarize(changes)})
 	}
-	step := r.actionsStep(ir, console)
+	step := r.withSecrets(ir, plan.ConsoleActionsStep(ir.in, ir.app, r.opts.Client, console))
 	manual := Event{Step: StepActions, Manual: &step, Changes: console,
 		Detail: "Okta's API cannot set " + plan.Summarize(console) + "; an admin must, in the Admin Console"}
 	verified := r.manualStep(ctx, ir, manual, func() (bool, error) {
@@ -112,45 +112,6 @@ func (r *runner) evidence(ctx context.Context, ir *integrationRun, features map[
 		ev.PushTab = tab == tabOn
 	}
 	return ev, nil
-}
-
-// actionsStep is the manual step for the Integration actions, naming only the
-// controls of the app's kind and saying what is not confirmed.
-func (r *runner) actionsStep(ir *integrationRun, console []plan.FieldChange) plan.ManualStep {
-	step := r.provisioningStep(ir)
-	step.Title = fmt.Sprintf("Set the integration actions of %q", ir.app.Label)
-	step.Fields = nil
-	for _, ch := range console {
-		step.Fields = append(step.Fields, plan.ManualField{Name: actionControl(ir.in, ch.Field), Value: checkedText(ch.New)})
-	}
-	if ir.in.Kind == config.KindCustom {
-		step.Actions = []string{"Open the link (Applications > " + ir.app.Label + " > Provisioning > Integration) and click Edit",
-			"Under Supported provisioning actions, set the checkboxes below", "Click Save"}
-		step.Verify = "oktascim re-reads the app: its features list must show the change"
-		return step
-	}
-	step.Actions = []string{"Open the link (Applications > " + ir.app.Label + " > Provisioning > Integration) and click Edit",
-		"If the page offers the checkboxes below, set them and click Save. Okta's documentation does not confirm that a SCIM template app's " +
-			"Integration page has them: if it does not, the template decides (look for a Push Groups tab, and a To Okta page under Provisioning)",
-	}
-	step.Verify = "oktascim accepts any sign Okta gives: the app's features list (GROUP_PUSH, IMPORT_NEW_USERS), the To Okta settings being served, or the Push Groups tab answering"
-	return step
-}
-
-// actionControl names an Integration action's control.
-func actionControl(in config.Integration, field string) string {
-	name := map[string]string{"pushGroups": "Push Groups", "importUsers": "Import New Users and Profile Updates"}[field]
-	if in.Kind == config.KindCustom {
-		return "Supported provisioning actions: " + name
-	}
-	return name
-}
-
-func checkedText(v string) string {
-	if strings.HasPrefix(v, "on") {
-		return "checked"
-	}
-	return "unchecked"
 }
 
 // actionsText lists the declared actions as they now are.

@@ -28,6 +28,9 @@ var planUses = map[string]bool{
 	"ConnectionInactive": true, "ConnectionUnsupported": true,
 	"Create": true, "Adopt": true, "Update": true, "Unchanged": true, "Error": true,
 	"SignOnSAML": true, "SignOnSWA": true, "SignOnCustomSWA": true,
+	"SecretToken": true, "SecretPassword": true, "SecretClientSecret": true,
+	// the manual steps the plan builds (apply prints them and fills in the secrets)
+	"EnableProvisioningStep": true, "ConsoleActionsStep": true, "ConsolePushStep": true,
 	// observing: what to read, not what it means
 	"DesiredApp": true, "DeclaredGroups": true, "SearchPrefixes": true, "NeedsPushTab": true, "NeedsFeaturesList": true,
 	// deciders and verifiers

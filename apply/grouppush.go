@@ -157,7 +157,7 @@ func isBadRequest(err error) bool {
 // push again verifies it: Okta answers the mapping once Push Groups is on.
 func (r *runner) pushGroupsStep(ctx context.Context, ir *integrationRun, w plan.PushWant, refused error) bool {
 	change := plan.FieldChange{Field: "pushGroups", Old: "off", New: "on"}
-	step := r.actionsStep(ir, []plan.FieldChange{change})
+	step := r.withSecrets(ir, plan.ConsoleActionsStep(ir.in, ir.app, r.opts.Client, []plan.FieldChange{change}))
 	step.Verify = "oktascim pushes " + w.GroupName + " again: Okta accepts the push once Push Groups is on"
 	ev := Event{Step: StepPush, Manual: &step, Changes: []plan.FieldChange{change},
 		Detail: fmt.Sprintf("Push Groups appears to be off: Okta refused to push %s (%v) although the app's features list names GROUP_PUSH "+
@@ -271,15 +271,7 @@ func (r *runner) manualGroupPush(ctx context.Context, ir *integrationRun, wants 
 			Detail: fmt.Sprintf("the SCIM server has all %d group(s) (this org has no Group Push Mappings API; verified on the server)", len(wants))})
 		return
 	}
-	step := plan.ManualStep{Integration: ir.in.Name, AppID: ir.app.ID, Pushes: wants,
-		Title: fmt.Sprintf("Push groups to %q", ir.app.Label),
-		Link:  r.opts.Client.PushGroupsTabURL(ir.app.Name, ir.app.ID),
-		Actions: []string{"Open the link (Applications > " + ir.app.Label + " > Push Groups)",
-			"For each group below: + Push Groups > Find groups by name, pick it, set the target name (link to an existing group of that name if offered), Save"},
-		Verify: "oktascim checks that the SCIM server's /Groups lists each group"}
-	for _, w := range wants {
-		step.Fields = append(step.Fields, plan.ManualField{Name: w.GroupName, Value: "push as " + w.Target})
-	}
+	step := plan.ConsolePushStep(ir.in, ir.app, r.opts.Client, wants)
 	ev := Event{Step: StepPush, Manual: &step,
 		Detail: "this org has no Group Push Mappings API; an admin must push the groups in the Admin Console"}
 	r.manualStep(ctx, ir, ev, func() (bool, error) {

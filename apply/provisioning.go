@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/oktascim/oktascim/config"
 	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/plan"
@@ -107,7 +108,7 @@ func testRefusal(err error) error {
 // manualProvisioning prints the guided step, lets a stand-in do it if there is one,
 // and with Wait polls until Okta shows provisioning on.
 func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
-	step := r.provisioningStep(ir)
+	step := r.withSecrets(ir, plan.EnableProvisioningStep(ir.in, ir.app, r.opts.Client))
 	ev := Event{Step: StepProvisioning, Manual: &step,
 		Detail: "Okta's API cannot enable provisioning for " + appKind(ir) + "; an admin must do it in the Admin Console"}
 	verified := r.manualStep(ctx, ir, ev, func() (bool, error) {
@@ -125,124 +126,21 @@ func (r *runner) manualProvisioning(ctx context.Context, ir *integrationRun) {
 	}
 }
 
-func (r *runner) provisioningStep(ir *integrationRun) plan.ManualStep {
-	if ir.creds.Custom {
-		return r.customProvisioningStep(ir)
-	}
-	in := ir.in
-	p := in.Provisioning
-	vals := provisioningValues(ir)
-	fields := []plan.ManualField{
-		{Name: "Enable API integration", Value: "checked"},
-		{Name: "Base URL (SCIM connector base URL)", Value: in.SCIM.BaseURL},
-	}
-	if in.SCIM.UserIDField != "" && in.SCIM.UserIDField != "userName" {
-		fields = append(fields, plan.ManualField{Name: "Unique identifier field for users (if the page offers it; not confirmed for a template app)", Value: in.SCIM.UserIDField})
-	}
-	switch ir.creds.Method {
-	case "basic":
-		fields = append(fields, plan.ManualField{Name: "Username", Value: ir.creds.Username},
-			plan.ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
-	case "header":
-		fields = append(fields, plan.ManualField{Name: "API Token (sent verbatim as the Authorization header)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
-	default:
-		fields = append(fields, plan.ManualField{Name: "OAuth Bearer Token", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
-	}
-	// The To App actions are set through the API once provisioning is on; Push Groups
-	// and Import only where the file declares them, and only if the page has them.
-	unconfirmed := ""
-	for _, o := range []struct {
-		name string
-		v    *bool
-	}{{"Push Groups", p.PushGroups}, {"Import New Users and Profile Updates", p.ImportUsers}} {
-		if o.v != nil {
-			fields = append(fields, plan.ManualField{Name: o.name + " (if the page offers it)", Value: checked(*o.v)})
-			unconfirmed = " Okta's documentation does not confirm that a SCIM template app's Integration page has Push Groups or Import checkboxes: set them if it does; if not, the template decides, and apply accepts the app's features list, the To Okta page or the Push Groups tab as showing it."
-		}
-	}
-	return plan.ManualStep{
-		Integration: in.Name, AppID: ir.app.ID, Values: vals,
-		Title: fmt.Sprintf("Enable provisioning for %q", ir.app.Label),
-		Link:  r.opts.Client.ProvisioningTabURL(ir.app.Name, ir.app.ID),
-		Actions: []string{
-			"Open the link (Applications > " + ir.app.Label + " > Provisioning) and click Configure API Integration",
-			"Enter the values below",
-			"Click Test API Credentials: it must succeed",
-			"Click Save (the To App actions are then set by apply through Okta's API)." + unconfirmed,
-		},
-		Fields: fields,
-		Verify: "oktascim checks that Okta serves the app's provisioning features, then runs the connection test and reads the System Log",
-	}
-}
-
-func (r *runner) secretText(s interface{ Value() string }, source string) string {
+// withSecrets fills the plan's manual step with the integration's secrets: typed in
+// Values for a stand-in (they print as (sensitive)), and in the printed fields only
+// for --show-secrets.
+func (r *runner) withSecrets(ir *integrationRun, step plan.ManualStep) plan.ManualStep {
+	secrets := map[string]config.Secret{plan.SecretToken: ir.creds.Token, plan.SecretPassword: ir.creds.Password, plan.SecretClientSecret: ir.creds.ClientSecret}
+	step.Values.Token, step.Values.Password, step.Values.ClientSecret = ir.creds.Token, ir.creds.Password, ir.creds.ClientSecret
 	if r.opts.ShowSecrets {
-		return s.Value()
-	}
-	return "(sensitive: the value of " + source + "; --show-secrets prints it)"
-}
-
-func checked(b bool) string {
-	if b {
-		return "checked"
-	}
-	return "unchecked"
-}
-
-// customProvisioningStep is the App Integration Wizard app's: switch SCIM on (General
-// tab), then the Provisioning tab's SCIM connection, as Okta's guide "Integrate your
-// SCIM service with an Okta app" lists its fields.
-func (r *runner) customProvisioningStep(ir *integrationRun) plan.ManualStep {
-	in := ir.in
-	p := in.Provisioning
-	vals := provisioningValues(ir)
-	fields := []plan.ManualField{
-		{Name: "SCIM connector base URL", Value: in.SCIM.BaseURL},
-		{Name: "Unique identifier field for users", Value: in.SCIM.UserIDField},
-	}
-	// Only the actions the file manages; the others stay as the wizard shows them.
-	for _, o := range []struct {
-		name string
-		v    *bool
-	}{{"Import New Users and Profile Updates", p.ImportUsers}, {"Push New Users", &p.CreateUsers}, {"Push Profile Updates", &p.UpdateUsers},
-		{"Push Groups", p.PushGroups}, {"Import Groups", p.ImportGroups}} {
-		if o.v != nil {
-			fields = append(fields, plan.ManualField{Name: "Supported provisioning actions: " + o.name, Value: checked(*o.v)})
+		step.Fields = append([]plan.ManualField(nil), step.Fields...)
+		for i, f := range step.Fields {
+			if f.Secret {
+				step.Fields[i].Value = secrets[f.SecretOf].Value()
+			}
 		}
 	}
-	test := "Click Test Connector Configuration: it must succeed for the actions checked"
-	switch ir.creds.Method {
-	case "basic":
-		fields = append(fields, plan.ManualField{Name: "Authentication Mode", Value: "Basic Auth"},
-			plan.ManualField{Name: "Username", Value: ir.creds.Username},
-			plan.ManualField{Name: "Password", Value: r.secretText(ir.creds.Password, in.SCIM.Auth.Password.Describe()), Secret: true})
-	case "header":
-		fields = append(fields, plan.ManualField{Name: "Authentication Mode", Value: "HTTP Header"},
-			plan.ManualField{Name: "Authorization (Bearer token)", Value: r.secretText(ir.creds.Token, in.SCIM.Auth.Token.Describe()), Secret: true})
-	default:
-		o := in.SCIM.Auth.OAuth2
-		vals.TokenEndpoint, vals.AuthorizeEndpoint, vals.ClientID = o.TokenEndpoint, o.AuthorizeEndpoint, o.ClientID
-		fields = append(fields, plan.ManualField{Name: "Authentication Mode", Value: "OAuth 2"},
-			plan.ManualField{Name: "Access token endpoint URI", Value: o.TokenEndpoint},
-			plan.ManualField{Name: "Authorization endpoint URI", Value: o.AuthorizeEndpoint},
-			plan.ManualField{Name: "Client ID", Value: o.ClientID},
-			plan.ManualField{Name: "Client Secret", Value: r.secretText(ir.creds.ClientSecret, o.ClientSecret.Describe()), Secret: true})
-		test = "Click Authenticate with " + ir.app.Label + " and sign in to the SCIM server's authorization server; then Test Connector Configuration must succeed"
-	}
-	return plan.ManualStep{
-		Integration: in.Name, AppID: ir.app.ID, Values: vals,
-		Title: fmt.Sprintf("Enable SCIM provisioning for %q", ir.app.Label),
-		Link:  r.opts.Client.GeneralTabURL(ir.app.Name, ir.app.ID),
-		Actions: []string{
-			"Open the link (Applications > " + ir.app.Label + " > General), click Edit under App Settings, set Provisioning to SCIM, and Save",
-			"Open the Provisioning tab (" + r.opts.Client.ProvisioningTabURL(ir.app.Name, ir.app.ID) + "), Integration, click Edit",
-			"Enter the values below",
-			test,
-			"Click Save",
-		},
-		Fields: fields,
-		Verify: "oktascim checks that Okta serves the app's provisioning features, then runs the connection test and reads the System Log",
-	}
+	return step
 }
 
 func appKind(ir *integrationRun) string {
@@ -250,14 +148,4 @@ func appKind(ir *integrationRun) string {
 		return "an App Integration Wizard app (" + ir.app.SignOnMode + ")"
 	}
 	return "the " + ir.app.Name + " template app"
-}
-
-// provisioningValues are the Provisioning tab's values the file declares, typed for a
-// stand-in admin (the printed fields say the same for a person).
-func provisioningValues(ir *integrationRun) plan.ProvisioningValues {
-	in, p := ir.in, ir.in.Provisioning
-	return plan.ProvisioningValues{BaseURL: in.SCIM.BaseURL, AuthMode: ir.creds.Method, Username: ir.creds.Username,
-		Token: ir.creds.Token, Password: ir.creds.Password, UserIDField: in.SCIM.UserIDField,
-		PushNewUsers: p.CreateUsers, PushProfileUpdates: p.UpdateUsers, PushGroups: p.PushGroups, ImportUsers: p.ImportUsers,
-		Custom: ir.creds.Custom, ImportGroups: p.ImportGroups, ClientSecret: ir.creds.ClientSecret}
 }

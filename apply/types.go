@@ -1,7 +1,17 @@
-// Package apply carries out what plan decides, integrations side by side, each one's
-// steps as a pipeline in order (pipeline.go): app → provisioning → actions → mappings
-// → groups → push → test; a step whose needs failed is skipped, naming them. Every
-// write is verified, and every step reports its outcome as events.
+// Package apply reads the org and carries out what plan decides; it decides nothing
+// itself. Session.Plan observes the org once (observe.go: apps listed once per
+// template, groups looked up once per name, per app the features, connection and the
+// declared assignments) and lets plan.Compute decide each integration's steps.
+// Session.Apply then runs those steps, integrations side by side, each one's in order
+// as a pipeline (pipeline.go): app → provisioning → actions → mappings → groups → push
+// → test; a step whose needs failed is skipped, naming them. It writes what a step
+// says, verifies each write with the step's own verifier (from the write's answer,
+// re-reading only where Okta answers nothing), and for a step the plan deferred (it
+// waits on provisioning, which this run turned on) reads just what the step needs and
+// calls the plan's decider. Manual steps are the plan's (plan.EnableProvisioningStep,
+// …): apply fills in the secrets, prints them, hands them to a stand-in and waits.
+// Every step reports its outcome as events. TestApplyDecidesNothing keeps the
+// comparisons in plan.
 package apply
 
 import (
