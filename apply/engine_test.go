@@ -68,3 +68,31 @@ func TestApplyCarriesOutThePlan(t *testing.T) {
 		}
 	}
 }
+
+// Where the org does not serve a group's apps, the plan reads each app's assignments
+// instead, and a converged org still plans clean.
+func TestAssignmentsWithoutGroupApps(t *testing.T) {
+	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{RateLimitPerMinute: 100000,
+		Variants: map[string]string{oktaorg.VariantGroupApps: "missing"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	ins := loadIntegrations(t, env, 2)
+	if _, res := applyRoutes(t, env, ins); res.Code != 0 {
+		t.Fatalf("new: exit %d: %+v", res.Code, res.Events)
+	}
+	before := len(env.Org.Requests())
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := apply.NewSession(apply.Options{Client: c, Integrations: ins}).Plan(context.Background())
+	if err != nil || p.HasChanges() {
+		t.Fatalf("plan after apply: %v, %+v", err, p)
+	}
+	routes := countRoutes(env.Org.Requests()[before:])
+	if routes["GET /api/v1/groups/{id}/apps"] != 1 || routes["GET /api/v1/apps/{id}/groups"] != 2 {
+		t.Fatalf("plan read %s: want the group's apps tried once, then each app's assignments", formatRoutes(routes))
+	}
+}
