@@ -474,7 +474,7 @@ func (d *decoder) checkSecretFile(n *yaml.Node, path, file string) {
 		d.errorf(n, path, "%s is a directory; name the file that holds the secret", file)
 		return
 	}
-	v, err := readSecretFile(file, d.allowShared)
+	v, shared, err := readSecretFile(file, d.allowShared)
 	if err != nil {
 		d.errorf(n, path, "%s %v", file, err)
 		return
@@ -483,7 +483,7 @@ func (d *decoder) checkSecretFile(n *yaml.Node, path, file string) {
 		d.errorf(n, path, "%s is empty", file)
 		return
 	}
-	if p := sharedProblem(st); p != "" {
-		d.warnf(n, path, "%s %s; read anyway, as --allow-shared-secret-files asks", file, p)
+	if shared != "" {
+		d.warnf(n, path, "%s %s; %s", file, shared, sharedReadAnyway)
 	}
 }

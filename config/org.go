@@ -330,6 +330,7 @@ var envKeys = map[string]string{
 }
 
 func envSource(lookup func(string) (string, bool), allowShared bool) source {
+	var warning []Problem // a shared key file read as allowed
 	read := func(key string) (string, string, bool) {
 		v, ok := lookup(envKeys[key])
 		v = strings.TrimSpace(v)
@@ -346,7 +347,8 @@ func envSource(lookup func(string) (string, bool), allowShared bool) source {
 			case !ok:
 				return Secret{}, "", false, nil
 			case key == "privateKey":
-				sec, err := keyValue(v, from, allowShared)
+				sec, w, err := keyValue(v, from, allowShared)
+				warning = w
 				return sec, from, err == nil, err
 			}
 			return NewSecret(v), from, true, nil
@@ -355,7 +357,8 @@ func envSource(lookup func(string) (string, bool), allowShared bool) source {
 			v, from, ok := read("scopes")
 			return splitScopes(v), from, ok, nil
 		},
-		holds: func(key string) bool { _, _, ok := read(key); return ok },
+		holds:    func(key string) bool { _, _, ok := read(key); return ok },
+		warnings: func() []Problem { w := warning; warning = nil; return w },
 	}
 }
 
@@ -372,23 +375,28 @@ func inlineKey(v string) bool {
 }
 
 // keyValue reads a private key given as text: inline PEM or JWK, or else the path of
-// a file holding it (the SDK's WithPrivateKey takes either).
-func keyValue(v, from string, allowShared bool) (Secret, error) {
+// a file holding it (the SDK's WithPrivateKey takes either). The warning is for a
+// shared key file read as allowShared asks.
+func keyValue(v, from string, allowShared bool) (Secret, []Problem, error) {
 	t := strings.TrimSpace(v)
 	if inlineKey(t) {
-		return NewSecret(t), nil
+		return NewSecret(t), nil, nil
 	}
 	if strings.ContainsAny(t, "\n") || len(t) > 4096 {
-		return Secret{}, fmt.Errorf("the private key (from %s) is neither PEM, a JWK nor a file path", from)
+		return Secret{}, nil, fmt.Errorf("the private key (from %s) is neither PEM, a JWK nor a file path", from)
 	}
-	b, err := readSecretFile(t, allowShared)
+	b, shared, err := readSecretFile(t, allowShared)
 	if err != nil {
-		return Secret{}, fmt.Errorf("the private key (from %s) is not PEM or a JWK, so it was read as a file path: %s: %v", from, t, err)
+		return Secret{}, nil, fmt.Errorf("the private key (from %s) is not PEM or a JWK, so it was read as a file path: %s: %v", from, t, err)
 	}
 	if strings.TrimSpace(b) == "" {
-		return Secret{}, fmt.Errorf("the private key file %s (from %s) is empty", t, from)
+		return Secret{}, nil, fmt.Errorf("the private key file %s (from %s) is empty", t, from)
 	}
-	return NewSecret(strings.TrimSpace(b)), nil
+	var warning []Problem
+	if shared != "" {
+		warning = []Problem{sharedWarning(from, "", t, shared)}
+	}
+	return NewSecret(strings.TrimSpace(b)), warning, nil
 }
 
 // orgSource reads an org block: the file's or a profile's.
@@ -464,7 +472,11 @@ func oktaYAMLSource(path string, allowShared bool) source {
 				return Secret{}, "", false, err
 			case key == "privateKey" && !inlineKey(v):
 				// A key file's path: the rule applies to the key file, which holds the secret.
-				sec, err := keyValue(v, name, allowShared)
+				sec, w, err := keyValue(v, name, allowShared)
+				for i := range w {
+					w[i].Field = keys[key]
+				}
+				y.warning = w
 				return sec, name, err == nil, err
 			}
 			// The secret is in okta.yaml itself, so okta.yaml is a secret file.
@@ -473,7 +485,7 @@ func oktaYAMLSource(path string, allowShared bool) source {
 				return Secret{}, "", false, fmt.Errorf("%s (from %s): %s %v", what, name, path, err)
 			}
 			if p := sharedProblem(y.st); p != "" {
-				y.warning = []Problem{{File: name, Field: keys[key], Message: path + " " + p + "; read anyway, as --allow-shared-secret-files asks"}}
+				y.warning = []Problem{sharedWarning(name, keys[key], path, p)}
 			}
 			return NewSecret(v), name, true, nil
 		},

@@ -82,7 +82,8 @@ func (r *SecretRef) read() (string, error) {
 		}
 		return v, nil
 	case r.File != "":
-		return readSecretFile(r.File, r.allowShared)
+		v, _, err := readSecretFile(r.File, r.allowShared) // the load warned about a shared file
+		return v, err
 	case r.Stdin:
 		if r.stdin == nil {
 			return "", errors.New("no standard input available")
@@ -152,25 +153,34 @@ func refuseShared(st os.FileInfo, allowShared bool) error {
 }
 
 // readSecretFile reads a secret file: a regular file, at most 64 KiB, that only the
-// user can read (unless allowShared, the user's explicit choice).
-func readSecretFile(path string, allowShared bool) (string, error) {
+// user can read (unless allowShared, the user's explicit choice; shared then says what
+// sharedProblem found, for the caller's warning).
+func readSecretFile(path string, allowShared bool) (v, shared string, err error) {
 	f, st, err := openRegular(path)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer f.Close()
 	if err := refuseShared(st, allowShared); err != nil {
-		return "", err
+		return "", "", err
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretSize+1))
 	if err != nil {
-		return "", cleanPathError(err)
+		return "", "", cleanPathError(err)
 	}
 	if len(b) > maxSecretSize {
-		return "", errors.New("is larger than 64 KiB; is this the right file?")
+		return "", "", errors.New("is larger than 64 KiB; is this the right file?")
 	}
-	return string(b), nil
+	return string(b), sharedProblem(st), nil
 }
+
+// sharedWarning is the warning for a shared secret file read as the override asks.
+func sharedWarning(place, field, path, shared string) Problem {
+	return Problem{File: place, Field: field, Message: path + " " + shared + "; " + sharedReadAnyway}
+}
+
+// sharedReadAnyway ends every warning about a shared secret file that was read.
+const sharedReadAnyway = "read anyway, as --allow-shared-secret-files asks"
 
 // cleanPathError drops the path os errors repeat, since the caller names it.
 func cleanPathError(err error) error {

@@ -16,7 +16,7 @@ import (
 // world-readable, it is refused (exit 2, naming the file, its mode and the fix) before
 // any request; 0600 works; a shared one that gives only the org URL is fine; the
 // override reads it, with the warning the other secret files get. A private key named
-// by path is the key file's business, not okta.yaml's.
+// by path is the key file's business, not okta.yaml's (a shared one allowed warns too).
 func TestOktaYAMLIsASecretFile(t *testing.T) {
 	env := startOAuthEnv(t, allScopes...)
 	home := t.TempDir()
@@ -110,4 +110,17 @@ func TestOktaYAMLIsASecretFile(t *testing.T) {
 	if r = cli(t, map[string]string{}, "whoami"); r.code != exitcode.Invalid || !strings.Contains(r.stderr, keyFile) || !strings.Contains(r.stderr, "(mode 0640)") {
 		t.Errorf("key path in okta.yaml, key file 0640: exit %d, want 2 naming the key file\n%s", r.code, r.allOutput)
 	}
+	// Allowed, a shared key file is read with the warning every shared secret file gets,
+	// whether okta.yaml or OKTA_CLIENT_PRIVATEKEY names it.
+	keyWarning := keyFile + " is accessible by group or others (mode 0640); " + warning
+	if r = cli(t, map[string]string{}, "whoami", "--allow-shared-secret-files"); r.code != exitcode.OK || !strings.Contains(r.stderr, keyWarning) || strings.Contains(r.stderr, oktaYAML+" is") {
+		t.Errorf("key path in okta.yaml, key file 0640, allowed: exit %d, want 0 with a warning about the key file alone\n%s", r.code, r.allOutput)
+	}
+	write("", 0o600)
+	keyEnv := map[string]string{"OKTA_CLIENT_ORGURL": env.OrgURL, "OKTA_CLIENT_AUTHORIZATIONMODE": "PrivateKey", "OKTA_CLIENT_CLIENTID": svcClientID,
+		"OKTA_CLIENT_PRIVATEKEY": keyFile, "OKTASCIM_ALLOW_SHARED_SECRET_FILES": "1"}
+	if r = cli(t, keyEnv, "whoami"); r.code != exitcode.OK || !strings.Contains(r.stderr, keyWarning) || !strings.Contains(r.stderr, "env OKTA_CLIENT_PRIVATEKEY") {
+		t.Errorf("OKTA_CLIENT_PRIVATEKEY naming a 0640 key file, allowed: exit %d, want 0 with a warning\n%s", r.code, r.allOutput)
+	}
+	assertNoSecrets(t, r.allOutput, oauthSecrets(env)...)
 }
