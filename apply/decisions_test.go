@@ -51,6 +51,11 @@ func disallowedPlanUses(t *testing.T, sources map[string]any) (bad []string, see
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, im := range f.Imports {
+			if im.Path.Value == `"github.com/oktascim/oktascim/plan"` && im.Name != nil && im.Name.Name != "plan" {
+				bad = append(bad, "plan imported as "+im.Name.Name+" in "+name+" (the check reads plan.X)")
+			}
+		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			sel, ok := n.(*ast.SelectorExpr)
 			if !ok {
@@ -99,5 +104,9 @@ func TestApplyDecidesNothingCatchesAComparison(t *testing.T) {
 	bad, _ := disallowedPlanUses(t, map[string]any{"planted.go": src})
 	if len(bad) != 2 || !strings.HasPrefix(bad[0], "plan.AppChanges at planted.go:2") || !strings.HasPrefix(bad[1], "plan.Missing") {
 		t.Fatalf("planted comparisons found as %q", bad)
+	}
+	renamed := "package apply\nimport p \"github.com/oktascim/oktascim/plan\"\nvar _ = p.AppChanges\n"
+	if bad, _ := disallowedPlanUses(t, map[string]any{"renamed.go": renamed}); len(bad) != 1 {
+		t.Fatalf("plan imported under another name passes: %q", bad)
 	}
 }

@@ -2,6 +2,12 @@ package apply_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,5 +100,50 @@ func TestAssignmentsWithoutGroupApps(t *testing.T) {
 	routes := countRoutes(env.Org.Requests()[before:])
 	if routes["GET /api/v1/groups/{id}/apps"] != 1 || routes["GET /api/v1/apps/{id}/groups"] != 2 {
 		t.Fatalf("plan read %s: want the group's apps tried once, then each app's assignments", formatRoutes(routes))
+	}
+}
+
+// An org whose connection POST answers DISABLED although ?activate=true asked for the
+// activation (the recorded traffic activates separately): apply activates it, and only
+// then reads the connection to verify it (the activation answers nothing).
+func TestConnectionAnsweredDisabledIsActivatedThenReadBack(t *testing.T) {
+	env, err := simenv.Start(simenv.Options{AcceptConnectionAPI: true, Org: oktaorg.Options{RateLimitPerMinute: 100000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	target, err := url.Parse(env.OrgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Method != http.MethodPost || !strings.HasSuffix(resp.Request.URL.Path, "/connections/default") {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		body = []byte(strings.Replace(string(body), `"status":"ENABLED"`, `"status":"DISABLED"`, 1))
+		resp.Body, resp.ContentLength = io.NopCloser(strings.NewReader(string(body))), int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	defer srv.Close()
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: srv.URL, Token: config.NewSecret(env.Token)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := loadIntegrations(t, env, 1)
+	before := len(env.Org.Requests())
+	res := apply.Run(context.Background(), apply.Options{Client: c, Integrations: ins})
+	if res.Code != 0 {
+		t.Fatalf("exit %d: %+v", res.Code, res.Events)
+	}
+	routes := countRoutes(env.Org.Requests()[before:])
+	if routes["POST /api/v1/apps/{id}/connections/default/lifecycle/activate"] != 1 || routes["GET /api/v1/apps/{id}/connections/default"] != 1 {
+		t.Fatalf("requests %s: want one activation, then one read of the connection", formatRoutes(routes))
 	}
 }

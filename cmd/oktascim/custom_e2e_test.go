@@ -258,7 +258,7 @@ func TestGroupPushLinkDriftAndPrune(t *testing.T) {
 	}
 	vars := envVars(env, nil)
 	r := cli(t, vars, "plan", "-f", path, "--detailed-exitcode")
-	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "~ push.Engineering: INACTIVE → ACTIVE") || !strings.Contains(r.stdout, "= groups: push Support") {
+	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "~ push.Engineering: INACTIVE → ACTIVE") || !strings.Contains(r.stdout, "= push.Support  (pushed in the org, not in the file: kept; --prune removes it)") {
 		t.Fatalf("plan exit %d:\n%s", r.code, r.stdout)
 	}
 	if r := cli(t, vars, "apply", "-f", path, "--yes"); r.code != exitcode.OK {

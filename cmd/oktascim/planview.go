@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 
 	"github.com/oktascim/oktascim/plan"
 )
@@ -36,6 +37,12 @@ func printPlan(w io.Writer, width int, p plan.Plan, orgURL string, color bool) {
 			fmt.Fprintf(w, "    %s  (--prune)\n", paint(color, red, changeLine(c)))
 		}
 		for _, k := range in.Kept {
+			// Kept are the org's group pushes the file does not name (assignments the file
+			// does not name are read only with --prune, and then removed).
+			if name, ok := strings.CutPrefix(k, "push "); ok {
+				fmt.Fprintf(w, "    = push.%s  (pushed in the org, not in the file: kept; --prune removes it)\n", name)
+				continue
+			}
 			fmt.Fprintf(w, "    = groups: %s  (assigned in the org, not in the file: kept; --prune removes it)\n", k)
 		}
 		for _, m := range in.Manual {
