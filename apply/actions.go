@@ -2,7 +2,6 @@ package apply
 
 import (
 	"context"
-	"errors"
 
 	"strings"
 
@@ -28,6 +27,10 @@ func (r *runner) runActions(ctx context.Context, ir *integrationRun) {
 		}
 	}
 	ir.evidence = st.Evidence
+	if st.Missing != nil {
+		r.fail(ir, StepActions, st.Missing, "")
+		return
+	}
 	p := ir.in.Provisioning
 	if st.Put != nil {
 		got, err := c.UpdateUserProvisioning(ctx, ir.app.ID, *st.Put)
@@ -83,7 +86,7 @@ func (r *runner) decideActions(ctx context.Context, ir *integrationRun) (plan.Ac
 	}
 	have, ok := okta.UserProvisioningOf(features)
 	if !ok {
-		return plan.ActionsStep{}, errors.New("Okta lists no USER_PROVISIONING feature for the app")
+		return plan.ActionsStep{}, plan.ErrNoUserProvisioning
 	}
 	ev, err := r.evidence(ctx, ir, features, plan.NeedsFeaturesList(ir.in))
 	if err != nil {

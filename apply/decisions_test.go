@@ -21,7 +21,7 @@ var planUses = map[string]bool{
 	"Plan": true, "Integration": true, "Observed": true, "Match": true, "Steps": true, "AppRef": true,
 	"FieldChange": true, "ManualStep": true, "ManualField": true, "ProvisioningValues": true, "PushWant": true,
 	"ActionEvidence": true, "ActionsStep": true, "MappingsStep": true, "PushStep": true, "ProvisioningStep": true,
-	"NotKeptError": true, "PushFailedError": true, "Action": true,
+	"NotKeptError": true, "PushFailedError": true, "ErrNoUserProvisioning": true, "Action": true,
 	// constants
 	"AppCreate": true, "AppUnchanged": true, "AppUpdate": true,
 	"ProvisioningUnchanged": true, "ProvisioningSetConnection": true, "ProvisioningTryAPI": true,

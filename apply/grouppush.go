@@ -120,7 +120,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 		}
 	}
 	for _, h := range st.Remove {
-		if h.Status == "ACTIVE" {
+		if st.DeactivateFirst(h) {
 			if _, err := c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "INACTIVE"); err != nil {
 				r.fail(ir, StepPush, err, "")
 				return

@@ -99,7 +99,9 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 		return obs, err
 	default:
 		obs.ProvisioningOn = true
-		obs.UserProvisioning, _ = okta.UserProvisioningOf(features)
+		var listed bool
+		obs.UserProvisioning, listed = okta.UserProvisioningOf(features)
+		obs.NoUserProvisioning = !listed
 		obs.Evidence.Inbound = features["INBOUND_PROVISIONING"] != nil
 		if obs.Connection, err = r.opts.Client.GetConnection(ctx, id); err != nil {
 			return obs, err

@@ -1,10 +1,3 @@
-// Package plan is the single decision: it compares what the file declares with what
-// the org holds (Observed, read by apply) and decides, per integration, the steps
-// apply carries out (Steps: the app, provisioning, actions, mappings, groups and push,
-// each saying what it writes, or that it is deferred until the run has turned
-// provisioning on), the verifiers of those writes, the manual steps only an admin can
-// do, and the plan document shown to the user. It does no I/O, so its tests are pure
-// tables.
 package plan
 
 import (

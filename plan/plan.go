@@ -1,3 +1,10 @@
+// Package plan is the single decision: it compares what the file declares with what
+// the org holds (Observed, read by apply) and decides, per integration, the steps
+// apply carries out (Steps: the app, provisioning, actions, mappings, groups and push,
+// each saying what it writes, or that it is deferred until the run has turned
+// provisioning on), the verifiers of those writes, the manual steps only an admin can
+// do, and the plan document shown to the user. It does no I/O, so its tests are pure
+// tables.
 package plan
 
 import (
@@ -104,8 +111,10 @@ type Observed struct {
 	MatchErr error
 	// ProvisioningOn: Okta serves the app's provisioning features.
 	ProvisioningOn bool
-	// UserProvisioning is readable only when provisioning is on.
-	UserProvisioning okta.UserProvisioning
+	// UserProvisioning is readable only when provisioning is on; NoUserProvisioning:
+	// provisioning is on but Okta lists no USER_PROVISIONING feature.
+	UserProvisioning   okta.UserProvisioning
+	NoUserProvisioning bool
 	// Connection is the provisioning connection as the API reports it (UNKNOWN for
 	// most template apps: the API cannot read their base URL).
 	Connection okta.Connection
@@ -193,6 +202,9 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 	if obs.ProvisioningOn {
 		p.Provisioning = "on"
 		st.Actions = DecideActions(in, obs.UserProvisioning, ev)
+		if obs.NoUserProvisioning {
+			st.Actions.Put, st.Actions.Missing = nil, ErrNoUserProvisioning
+		}
 		p.Changes = append(p.Changes, st.Actions.Changes...)
 		if st.Provisioning.Op == ProvisioningSetConnection {
 			// Setting the base URL re-sends the token, so the token shows as a change too.

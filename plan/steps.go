@@ -178,7 +178,13 @@ type ActionsStep struct {
 	Console  []FieldChange
 	// Evidence is what the org showed of the Integration actions.
 	Evidence ActionEvidence
+	// Missing: the actions cannot be set (ErrNoUserProvisioning).
+	Missing error
 }
+
+// ErrNoUserProvisioning: provisioning is on, but Okta lists no USER_PROVISIONING
+// feature to set the To App actions on.
+var ErrNoUserProvisioning = errors.New("Okta lists no USER_PROVISIONING feature for the app")
 
 // DecideActions decides the actions from the app's USER_PROVISIONING feature and
 // what the org shows of the Integration actions. The PUT carries the app's own values
@@ -406,6 +412,10 @@ func DecidePush(wants []PushWant, have []okta.GroupPush, names map[string]string
 	}
 	return s
 }
+
+// DeactivateFirst reports whether a push mapping to remove must be deactivated before
+// Okta deletes it.
+func (s PushStep) DeactivateFirst(h okta.GroupPush) bool { return h.Status == "ACTIVE" }
 
 // Unchanged reports whether the step writes nothing.
 func (s PushStep) Unchanged() bool { return len(s.Create)+len(s.Activate)+len(s.Remove) == 0 }

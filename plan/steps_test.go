@@ -197,3 +197,14 @@ func TestDecideMappings(t *testing.T) {
 		t.Fatal("no toApp mapping on the app is not named")
 	}
 }
+
+// Provisioning on without a USER_PROVISIONING feature: the actions step cannot PUT,
+// and says why instead of writing.
+func TestComputeWithoutUserProvisioning(t *testing.T) {
+	obs := observedOn(managedApp())
+	obs.UserProvisioning, obs.NoUserProvisioning = okta.UserProvisioning{}, true
+	p := Compute(integration(), obs, false)
+	if a := p.Steps.Actions; a.Put != nil || !errors.Is(a.Missing, ErrNoUserProvisioning) {
+		t.Fatalf("%+v", a)
+	}
+}
