@@ -38,22 +38,28 @@ func minimumNoop(n int) float64 { return 2 + (listPages(n)+3)/float64(n) }
 // minimumPlan: a no-op apply without the System Log read.
 func minimumPlan(n int) float64 { return 2 + (listPages(n)+2)/float64(n) }
 
-// budgets are issue 12's, per integration at 10 integrations, by flow (new, no-op, plan).
-var budgets = [3]struct {
+// minimumStatus: a plan, and one System Log read per 50 apps for their last
+// connection tests.
+func minimumStatus(n int) float64 { return minimumPlan(n) + math.Ceil(float64(n)/50)/float64(n) }
+
+// budgets are issue 12's, per integration at 10 integrations, by flow (new, no-op,
+// plan); status's is plan's and its one System Log read.
+var budgets = [4]struct {
 	flow string
 	max  float64
-}{{"new", 7}, {"no-op", 3}, {"plan", 2.5}}
+}{{"new", 7}, {"no-op", 3}, {"plan", 2.5}, {"status", 2.6}}
 
 // BenchmarkApply reports Okta requests per integration, and as a ratio to the
 // minimum, for the three flows of issue 12's budget: a first apply (plan, then apply,
 // as the command does), a second, no-change apply (plan + apply, the connection test
-// and System Log check included; reads only), and a plan on its own.
+// and System Log check included; reads only), a plan on its own, and status (a plan
+// and the apps' last connection tests).
 //
 //	go test ./apply -run '^$' -bench 'BenchmarkApply$' -benchtime 1x
 func BenchmarkApply(b *testing.B) {
 	for _, n := range []int{1, 10} {
 		b.Run(fmt.Sprintf("integrations=%d", n), func(b *testing.B) {
-			var sum [3]okta.Stats
+			var sum [4]okta.Stats
 			routes := map[string]map[string]int{}
 			for i := 0; i < b.N; i++ {
 				// A budget the governor never waits for: this counts requests, not time.
@@ -62,7 +68,7 @@ func BenchmarkApply(b *testing.B) {
 					b.Fatal(err)
 				}
 				ins := loadIntegrations(b, env, n)
-				for flow, name := range []string{"new", "no-op", "plan"} {
+				for flow, name := range []string{"new", "no-op", "plan", "status"} {
 					before := len(env.Org.Requests())
 					c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
 					if err != nil {
@@ -71,10 +77,14 @@ func BenchmarkApply(b *testing.B) {
 					// As the apply command does: plan first (shown to the user), then apply
 					// in the same session, which reuses the plan's reads.
 					s := apply.NewSession(apply.Options{Client: c, Integrations: ins})
-					if _, err := s.Plan(context.Background()); err != nil {
+					if name == "status" {
+						if _, err := s.Status(context.Background()); err != nil {
+							b.Fatal(err)
+						}
+					} else if _, err := s.Plan(context.Background()); err != nil {
 						b.Fatal(err)
 					}
-					if name != "plan" {
+					if name == "new" || name == "no-op" {
 						if res := s.Apply(context.Background()); res.Code != 0 {
 							b.Fatalf("%s apply: exit %d: %+v", name, res.Code, res.Events)
 						}
@@ -96,7 +106,9 @@ func BenchmarkApply(b *testing.B) {
 			b.ReportMetric(float64(sum[1].Writes)/float64(b.N), "noop-writes")
 			b.ReportMetric(per(2), "plan-requests/integration")
 			b.ReportMetric(per(2)/minimumPlan(n), "plan-x-minimum")
-			for _, flow := range []string{"new", "no-op", "plan"} {
+			b.ReportMetric(per(3), "status-requests/integration")
+			b.ReportMetric(per(3)/minimumStatus(n), "status-x-minimum")
+			for _, flow := range []string{"new", "no-op", "plan", "status"} {
 				b.Logf("%d integrations, %s: %s", n, flow, formatRoutes(routes[flow]))
 			}
 			// Issue 12's budgets, at 10 integrations: a regression fails the benchmark.

@@ -82,7 +82,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 		case tab == tabMissingAPI:
 			st = plan.PushStep{Console: true, Wants: st.Wants}
 		default:
-			st = plan.DecidePush(st.Wants, have, r.pushNames(ctx, st.Wants, have), r.opts.Prune)
+			st = plan.DecidePush(st.Wants, have, r.pushNames(ctx, st.Wants, have, ir.obs), r.opts.Prune)
 		}
 	}
 	if st.Console {
@@ -184,16 +184,33 @@ func (r *runner) failPush(ir *integrationRun, err error) {
 }
 
 // pushNames names the source group of every push: the file's groups, and the others
-// (to show what is kept or pruned) read by id.
-func (r *runner) pushNames(ctx context.Context, wants []plan.PushWant, have []okta.GroupPush) map[string]string {
+// (kept, or pruned) from what the integration's observation already named (its
+// declared groups; with --prune every group assigned to the app). Only a removal needs
+// a name it lacks, so only with --prune is a group read by id; without, a kept push
+// the file does not name is shown by its group's id (declared means managed: it is
+// not read for the plan's sake).
+func (r *runner) pushNames(ctx context.Context, wants []plan.PushWant, have []okta.GroupPush, obs plan.Observed) map[string]string {
+	known := map[string]string{}
+	for name, id := range obs.Groups {
+		known[id] = name
+	}
+	for id, name := range obs.Assigned {
+		known[id] = name
+	}
 	names := map[string]string{}
 	for _, w := range wants {
 		names[w.GroupID] = w.GroupName
 	}
 	for _, h := range have {
-		if _, ok := names[h.SourceGroupID]; !ok {
-			if n, err := r.groupName(ctx, h.SourceGroupID); err == nil {
-				names[h.SourceGroupID] = n
+		id := h.SourceGroupID
+		if _, ok := names[id]; ok {
+			continue
+		}
+		if n, ok := known[id]; ok {
+			names[id] = n
+		} else if r.opts.Prune {
+			if n, err := r.groupName(ctx, id); err == nil {
+				names[id] = n
 			}
 		}
 	}

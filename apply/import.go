@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/oktascim/oktascim/config"
@@ -147,17 +148,15 @@ func (r *runner) importApp(ctx context.Context, a okta.App, used map[string]bool
 		im.Notes = append(im.Notes, "scim.baseUrl: Okta's API cannot read it back; set "+prefix+"_SCIM_BASE_URL (or write the URL here)")
 	}
 	im.Notes = append(im.Notes, "credentials: Okta never returns them; set the variables named below")
-	ids, err := c.AppGroupIDs(ctx, a.ID)
+	// One read names them all (expand=group), not a GET /groups/{id} per group.
+	groups, err := c.AppGroups(ctx, a.ID)
 	if err != nil {
 		return im, err
 	}
-	for _, id := range ids {
-		g, err := r.groupName(ctx, id)
-		if err != nil {
-			return im, err
-		}
-		in.Groups = append(in.Groups, g)
+	for _, name := range groups {
+		in.Groups = append(in.Groups, name)
 	}
+	sort.Strings(in.Groups)
 	im.Integration = in
 	if !stamped {
 		if err := r.stamp(ctx, a, name); err != nil {

@@ -119,6 +119,10 @@ func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Obser
 	if err := r.observeAssignments(ctx, in, *obs.Match.App, &obs); err != nil {
 		return obs, err
 	}
+	if obs.PushRead {
+		// After the assignments: with --prune they name the groups pushes are often of.
+		obs.PushNames = r.pushNames(ctx, obs.PushWants, obs.Pushes, obs)
+	}
 	return obs, nil
 }
 
@@ -318,7 +322,6 @@ func (r *runner) observePush(ctx context.Context, in config.Integration, appID s
 		return nil
 	}
 	obs.Pushes, obs.PushRead = pushes, true
-	obs.PushNames = r.pushNames(ctx, obs.PushWants, pushes)
 	return nil
 }
 

@@ -64,19 +64,29 @@ func (s *Session) Status(ctx context.Context) ([]StatusRow, error) {
 	return rows, s.r.lastTests(ctx, rows)
 }
 
-// lastTests fills each row's last connection test, reading the System Log per app in
-// parallel.
+// lastTests fills each row's last connection test from one System Log read for all
+// the rows' apps (one per 50 apps), not one per app.
 func (r *runner) lastTests(ctx context.Context, rows []StatusRow) error {
-	errs := make([]error, len(rows))
-	notStarted := r.each(ctx, len(rows), func(i int) {
-		if rows[i].AppID != "" {
-			rows[i].LastTest, errs[i] = r.lastTest(ctx, rows[i].AppID)
+	var ids []string
+	for _, row := range rows {
+		if row.AppID != "" {
+			ids = append(ids, row.AppID)
 		}
-	})
-	if len(notStarted) > 0 {
-		return ctx.Err()
 	}
-	return errors.Join(errs...)
+	if len(ids) == 0 {
+		return nil
+	}
+	newest, err := systemlog.NewestByApp(ctx, r.opts.Client, ids, systemlog.ConfigurationUpdate, r.opts.Now().Add(-logRetention+time.Minute))
+	if err != nil {
+		return fmt.Errorf("reading the System Log: %w", err)
+	}
+	for i := range rows {
+		if e, ok := newest[rows[i].AppID]; ok && rows[i].AppID != "" {
+			l := LogLineOf(e)
+			rows[i].LastTest = &l
+		}
+	}
+	return nil
 }
 
 // StatusAll lists every app in the org that carries an oktascim stamp.
@@ -107,18 +117,4 @@ func (s *Session) StatusAll(ctx context.Context) ([]StatusRow, error) {
 		return nil, err
 	}
 	return rows, s.r.lastTests(ctx, rows)
-}
-
-// lastTest is the newest provisioning-credential event on the app in the System Log.
-func (r *runner) lastTest(ctx context.Context, appID string) (*LogLine, error) {
-	events, err := r.opts.Client.Logs(ctx, okta.LogQuery{TargetID: appID, EventType: systemlog.ConfigurationUpdate,
-		Since: r.opts.Now().Add(-logRetention + time.Minute), Limit: 1, MaxPages: 1})
-	if err != nil {
-		return nil, fmt.Errorf("reading the System Log of app %s: %w", appID, err)
-	}
-	if len(events) == 0 {
-		return nil, nil
-	}
-	l := LogLineOf(events[0])
-	return &l, nil
 }

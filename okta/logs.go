@@ -41,6 +41,20 @@ type LogQuery struct {
 
 // Logs reads System Log events, newest first unless q.Ascending, following Link pages.
 func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
+	var out []LogEvent
+	err := c.LogPages(ctx, q, func(page []LogEvent) bool {
+		out = append(out, page...)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LogPages reads System Log events page by page as Logs does, giving each page to
+// each; each returns false to read no further page (a caller that has what it needs).
+func (c *Client) LogPages(ctx context.Context, q LogQuery, each func(page []LogEvent) bool) error {
 	var filters []string
 	if q.TargetID != "" {
 		filters = append(filters, fmt.Sprintf("target.id eq %q", q.TargetID))
@@ -78,24 +92,20 @@ func (c *Client) Logs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 		maxPages = 10
 	}
 	maxPages = min(maxPages, maxLogPages)
-	var out []LogEvent
 	pages := 0
 	l := listing{op: "read the System Log", what: "System Log events", path: "/api/v1/logs?" + params.Encode(), maxPages: maxPages}
-	err := readList(ctx, c, l, func(events []*sdk.LogEvent) bool {
+	return readList(ctx, c, l, func(events []*sdk.LogEvent) bool {
 		pages++
+		page := make([]LogEvent, 0, len(events))
 		for _, e := range events {
 			if e != nil {
-				out = append(out, logEventFromSDK(e))
+				page = append(page, logEventFromSDK(e))
 			}
 		}
 		// The log's last page still links to a next one (for polling): stop at an
 		// empty page or the caller's bound.
-		return len(events) > 0 && pages < maxPages
+		return each(page) && len(events) > 0 && pages < maxPages
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 func logEventFromSDK(e *sdk.LogEvent) LogEvent {

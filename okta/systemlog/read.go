@@ -59,6 +59,60 @@ func ByApp(ctx context.Context, c *okta.Client, appIDs []string, since time.Time
 	return out, nil
 }
 
+// newestPages bounds the shared read of NewestByApp: past it, the apps of the read still
+// without an event have fewer recent ones than the others, and one read each (a single
+// event) costs less than paging through everyone else's.
+const newestPages = 2
+
+// NewestByApp returns each app's newest event of eventType since since (apps without
+// one are absent): one read per 50 apps (the filter ORs their ids), paging on only
+// while an app of the read has no event yet and the log has more, up to newestPages
+// pages; an app still without one then is read on its own (one event).
+func NewestByApp(ctx context.Context, c *okta.Client, appIDs []string, eventType string, since time.Time) (map[string]okta.LogEvent, error) {
+	out := map[string]okta.LogEvent{}
+	for start := 0; start < len(appIDs); start += appsPerRead {
+		ids := appIDs[start:min(start+appsPerRead, len(appIDs))]
+		missing := map[string]bool{}
+		for _, id := range ids {
+			missing[id] = true
+		}
+		pages, cut := 0, false
+		err := c.LogPages(ctx, okta.LogQuery{Since: since, TargetIDs: ids, EventType: eventType, Limit: 1000, MaxPages: newestPages + 1},
+			func(page []okta.LogEvent) bool {
+				pages++
+				for _, e := range page { // newest first
+					for _, t := range e.TargetIDs {
+						if missing[t] {
+							out[t] = e
+							delete(missing, t)
+						}
+					}
+				}
+				cut = len(missing) > 0 && len(page) > 0 && pages == newestPages
+				return len(missing) > 0 && !cut
+			})
+		if err != nil {
+			return nil, err
+		}
+		if !cut {
+			continue // the log has nothing more for the rest
+		}
+		for _, id := range ids {
+			if !missing[id] {
+				continue
+			}
+			events, err := c.Logs(ctx, okta.LogQuery{Since: since, TargetID: id, EventType: eventType, Limit: 1, MaxPages: 1})
+			if err != nil {
+				return nil, err
+			}
+			if len(events) > 0 {
+				out[id] = events[0]
+			}
+		}
+	}
+	return out, nil
+}
+
 // Recent returns the app's events since q.Since, newest first, following Link pages up
 // to q.Limit events.
 func Recent(ctx context.Context, c *okta.Client, q Query) ([]okta.LogEvent, error) {
