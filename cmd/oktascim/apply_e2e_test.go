@@ -389,6 +389,11 @@ func TestEveryRequestMatchesOktasSpec(t *testing.T) {
 			_, _ = c.SetGroupPushStatus(ctx, id, pushes[0].ID, "INACTIVE")
 		}
 	}
+	// A push the file does not name, of a group the app is not assigned: plan --prune
+	// reads the group to name its removal (GET /api/v1/groups/{id}).
+	if _, err := c.CreateGroupPush(ctx, env.Org.Apps()[0]["id"].(string), groupID(t, env, "Support"), "Support"); err != nil {
+		t.Fatal(err)
+	}
 	env.Org.ResetRequests()
 	for _, args := range [][]string{{"apply", "-f", path, "--yes"}, {"plan", "-f", path, "--prune"}, {"destroy", "-f", path, "--yes"}} {
 		if r := cli(t, envVars(env, nil), args...); r.code != exitcode.OK {

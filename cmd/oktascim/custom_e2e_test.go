@@ -253,12 +253,15 @@ func TestGroupPushLinkDriftAndPrune(t *testing.T) {
 			}
 		}
 	}
-	if _, err := c.CreateGroupPush(ctx, id, groupID(t, env, "Support"), "Support"); err != nil {
+	support := groupID(t, env, "Support")
+	if _, err := c.CreateGroupPush(ctx, id, support, "Support"); err != nil {
 		t.Fatal(err)
 	}
 	vars := envVars(env, nil)
+	// Support is not in the file: without --prune its push is kept, shown by the group's
+	// id (declared means managed: the group is not read); --prune names its removal.
 	r := cli(t, vars, "plan", "-f", path, "--detailed-exitcode")
-	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "~ push.Engineering: INACTIVE → ACTIVE") || !strings.Contains(r.stdout, "= push.Support  (pushed in the org, not in the file: kept; --prune removes it)") {
+	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "~ push.Engineering: INACTIVE → ACTIVE") || !strings.Contains(r.stdout, "= push."+support+"  (pushed in the org, not in the file: kept; --prune removes it)") {
 		t.Fatalf("plan exit %d:\n%s", r.code, r.stdout)
 	}
 	if r := cli(t, vars, "apply", "-f", path, "--yes"); r.code != exitcode.OK {
