@@ -58,7 +58,8 @@ func (g groupLookup) problem(name string) error {
 // chosen is reported in Observed.MatchErr.
 func (r *runner) observe(ctx context.Context, in config.Integration) (plan.Observed, error) {
 	want := plan.DesiredApp(in)
-	obs := plan.Observed{Groups: map[string]string{}, GroupProblems: map[string]string{}, GroupCandidates: map[string][]string{}, Assigned: map[string]string{}}
+	obs := plan.Observed{Groups: map[string]string{}, GroupProblems: map[string]string{}, GroupCandidates: map[string][]string{}, Assigned: map[string]string{},
+		Console: r.opts.Client}
 	apps, err := r.appsNamed(ctx, want.Name)
 	if err != nil {
 		return obs, err

@@ -58,7 +58,9 @@ func (s *Session) Status(ctx context.Context) ([]StatusRow, error) {
 		for _, c := range append(in.Changes, in.Removals...) {
 			row.Detail = append(row.Detail, c.String())
 		}
-		row.Detail = append(row.Detail, in.Manual...)
+		for _, m := range in.Manual {
+			row.Detail = append(row.Detail, "manual step pending: "+m.Summary())
+		}
 		rows = append(rows, row)
 	}
 	return rows, s.r.lastTests(ctx, rows)

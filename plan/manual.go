@@ -10,15 +10,20 @@ import (
 
 // ManualStep is what an admin must do in the Admin Console because the API cannot.
 // The plan builds it (EnableProvisioningStep, ConsoleActionsStep, ConsolePushStep) with no secret in
-// it; apply prints it, hands it to a stand-in, and waits on it.
+// it; the plan document lists it as pending (Integration.Manual), and apply prints the
+// same value, hands it to a stand-in, and waits on it.
 type ManualStep struct {
-	Integration string        `json:"integration"`
-	AppID       string        `json:"appId"`
-	Title       string        `json:"title"`
-	Link        string        `json:"link"`
-	Actions     []string      `json:"actions"`
-	Fields      []ManualField `json:"fields"`
-	Verify      string        `json:"verify"`
+	Integration string `json:"integration"`
+	// AppID and Link are empty in the plan of an app apply has yet to create.
+	AppID   string        `json:"appId,omitempty"`
+	Title   string        `json:"title"`
+	Link    string        `json:"link,omitempty"`
+	Actions []string      `json:"actions"`
+	Fields  []ManualField `json:"fields"`
+	Verify  string        `json:"verify"`
+	// When, in a plan, is the condition under which apply will ask for the step (an
+	// API it tries first, a check it makes first); empty: it will. apply sets none.
+	When string `json:"when,omitempty"`
 	// Values is the same as Fields, typed, for an automated stand-in (the simulator's
 	// admin). Secrets in it print as (sensitive).
 	Values ProvisioningValues `json:"-"`
@@ -57,6 +62,23 @@ type Console interface {
 	ProvisioningTabURL(appName, appID string) string
 	GeneralTabURL(appName, appID string) string
 	PushGroupsTabURL(appName, appID string) string
+}
+
+// Summary is the step in one line: its title, and its link once the app exists.
+func (m ManualStep) Summary() string {
+	if m.Link == "" {
+		return m.Title
+	}
+	return m.Title + " (" + m.Link + ")"
+}
+
+// tabLink is the deep link to one of the app's tabs; none for an app apply has yet to
+// create (no id), or without a console.
+func tabLink(c Console, app okta.App, tab func(Console, string, string) string) string {
+	if c == nil || app.ID == "" {
+		return ""
+	}
+	return tab(c, app.Name, app.ID)
 }
 
 // The secrets a manual step's field can hold (ManualField.SecretOf).
@@ -117,7 +139,7 @@ func EnableProvisioningStep(in config.Integration, app okta.App, c Console) Manu
 	return ManualStep{
 		Integration: in.Name, AppID: app.ID, Values: provisioningValues(in),
 		Title: fmt.Sprintf("Enable provisioning for %q", app.Label),
-		Link:  c.ProvisioningTabURL(app.Name, app.ID),
+		Link:  tabLink(c, app, Console.ProvisioningTabURL),
 		Actions: []string{
 			"Open the link (Applications > " + app.Label + " > Provisioning) and click Configure API Integration",
 			"Enter the values below",
@@ -177,10 +199,10 @@ func customProvisioningManual(in config.Integration, app okta.App, c Console) Ma
 	return ManualStep{
 		Integration: in.Name, AppID: app.ID, Values: vals,
 		Title: fmt.Sprintf("Enable SCIM provisioning for %q", app.Label),
-		Link:  c.GeneralTabURL(app.Name, app.ID),
+		Link:  tabLink(c, app, Console.GeneralTabURL),
 		Actions: []string{
 			"Open the link (Applications > " + app.Label + " > General), click Edit under App Settings, set Provisioning to SCIM, and Save",
-			"Open the Provisioning tab (" + c.ProvisioningTabURL(app.Name, app.ID) + "), Integration, click Edit",
+			"Open the Provisioning tab (Applications > " + app.Label + " > Provisioning), Integration, and click Edit",
 			"Enter the values below",
 			test,
 			"Click Save",
@@ -205,6 +227,7 @@ func provisioningValues(in config.Integration) ProvisioningValues {
 func ConsoleActionsStep(in config.Integration, app okta.App, c Console, console []FieldChange) ManualStep {
 	step := EnableProvisioningStep(in, app, c)
 	step.Title = fmt.Sprintf("Set the integration actions of %q", app.Label)
+	step.Link = tabLink(c, app, Console.ProvisioningTabURL) // a custom app's provisioning step starts on the General tab
 	step.Fields = nil
 	for _, ch := range console {
 		step.Fields = append(step.Fields, ManualField{Name: actionControl(in, ch.Field), Value: checkedText(ch.New)})
@@ -244,7 +267,7 @@ func checkedText(v string) string {
 func ConsolePushStep(in config.Integration, app okta.App, c Console, wants []PushWant) ManualStep {
 	step := ManualStep{Integration: in.Name, AppID: app.ID, Pushes: wants,
 		Title: fmt.Sprintf("Push groups to %q", app.Label),
-		Link:  c.PushGroupsTabURL(app.Name, app.ID),
+		Link:  tabLink(c, app, Console.PushGroupsTabURL),
 		Actions: []string{"Open the link (Applications > " + app.Label + " > Push Groups)",
 			"For each group below: + Push Groups > Find groups by name, pick it, set the target name (link to an existing group of that name if offered), Save"},
 		Verify: "oktascim checks that the SCIM server's /Groups lists each group"}
@@ -252,4 +275,48 @@ func ConsolePushStep(in config.Integration, app okta.App, c Console, wants []Pus
 		step.Fields = append(step.Fields, ManualField{Name: w.GroupName, Value: "push as " + w.Target})
 	}
 	return step
+}
+
+// pendingApp is the app a plan's steps name before apply has created it: the file's
+// label and template, no id (so no link yet).
+func pendingApp(want okta.AppSpec) okta.App {
+	return okta.App{Name: want.Name, Label: want.Label, SignOnMode: want.SignOnMode}
+}
+
+// The conditions of a plan's pending steps (ManualStep.When).
+const (
+	whenAPIRefuses  = "Okta's Provisioning Connection API does not take the connection (apply tries it first)"
+	whenNotShown    = "the org does not show these actions as declared once provisioning is on (apply checks then)"
+	whenNotOnServer = "the SCIM server does not list every group yet (apply checks it first)"
+)
+
+// provisioningPending is the plan's pending provisioning step: the step apply prints,
+// with the API apply tries first as its condition.
+func provisioningPending(in config.Integration, st ProvisioningStep, app okta.App, c Console) ManualStep {
+	m := EnableProvisioningStep(in, app, c)
+	if st.Op == ProvisioningTryAPI {
+		m.When = whenAPIRefuses
+	}
+	return m
+}
+
+// actionsPending is the plan's pending console actions step, if any: deferred when
+// provisioning is not on yet, as apply decides the actions again then.
+func actionsPending(in config.Integration, app okta.App, c Console, console []FieldChange, deferred bool) []ManualStep {
+	if len(console) == 0 {
+		return nil
+	}
+	m := ConsoleActionsStep(in, app, c, console)
+	if deferred {
+		m.When = whenNotShown
+	}
+	return []ManualStep{m}
+}
+
+// pushPending is the plan's pending console group push (an org without the Group Push
+// Mappings API): apply asks for it only if the SCIM server lacks a group.
+func pushPending(in config.Integration, app okta.App, c Console, wants []PushWant) ManualStep {
+	m := ConsolePushStep(in, app, c, wants)
+	m.When = whenNotOnServer
+	return m
 }

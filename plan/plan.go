@@ -26,8 +26,9 @@ const (
 	Error     Action = "error"     // the org cannot be planned against (e.g. two candidates)
 )
 
-// PlanVersion is the version of the plan document (docs/plan.schema.json).
-const PlanVersion = 1
+// PlanVersion is the version of the plan document (docs/plan.schema.json); 2: the
+// pending manual steps are step objects, not sentences.
+const PlanVersion = 2
 
 // Plan is what apply would do to the org, read without writing anything.
 type Plan struct {
@@ -82,8 +83,9 @@ type Integration struct {
 	Kept []string `json:"kept"`
 	// Provisioning is on, off (a manual step is pending) or unknown (no app yet).
 	Provisioning string `json:"provisioning"`
-	// Manual are steps only an admin can do, still pending.
-	Manual []string `json:"manual"`
+	// Manual are the steps only an admin can do, still pending: the steps apply prints,
+	// with no secret in them (a secret field says where its value comes from).
+	Manual []ManualStep `json:"manual"`
 	// Unverifiable are declared values the API cannot read back, and how apply
 	// verifies them instead.
 	Unverifiable []string `json:"unverifiable"`
@@ -142,6 +144,8 @@ type Observed struct {
 	Pushes         []okta.GroupPush
 	PushNames      map[string]string
 	PushAPIMissing bool
+	// Console gives the org's Admin Console links for the manual steps (nil: none).
+	Console Console
 }
 
 // Compute plans one integration from what the org holds. prune decides whether
@@ -156,7 +160,7 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 
 func compute(in config.Integration, obs Observed, prune bool) Integration {
 	want := DesiredApp(in)
-	p := Integration{Name: in.Name, Label: want.Label, AppName: want.Name, Changes: []FieldChange{}, Removals: []FieldChange{}, Kept: []string{}, Manual: []string{}, Unverifiable: []string{}}
+	p := Integration{Name: in.Name, Label: want.Label, AppName: want.Name, Changes: []FieldChange{}, Removals: []FieldChange{}, Kept: []string{}, Manual: []ManualStep{}, Unverifiable: []string{}}
 	if obs.MatchErr != nil {
 		p.Action, p.Error = Error, obs.MatchErr.Error()
 		return p
@@ -176,11 +180,13 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 			kind = "custom app"
 		}
 		p.Changes = append(p.Changes, FieldChange{"app", "", fmt.Sprintf("%s %q (%s)", kind, want.Label, want.SignOnMode)})
-		p.Manual = append(p.Manual, manualProvisioning(in))
+		pending := pendingApp(want)
+		p.Manual = append(p.Manual, provisioningPending(in, st.Provisioning, pending, obs.Console))
 		for _, c := range UserProvisioningChanges(in.Provisioning, okta.UserProvisioning{}) {
 			p.Changes = append(p.Changes, FieldChange{c.Field, "", c.New})
 		}
-		p.Manual = append(p.Manual, consoleActions(in, ActionEvidence{Confirmed: in.Kind == config.KindCustom})...)
+		none := ActionEvidence{Confirmed: in.Kind == config.KindCustom}
+		p.Manual = append(p.Manual, actionsPending(in, pending, obs.Console, IntegrationActionChanges(in.Provisioning, none), true)...)
 		for _, g := range st.Groups.Assign {
 			p.Changes = append(p.Changes, FieldChange{"groups", "", g.Name})
 		}
@@ -215,13 +221,13 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 		st.Actions = ActionsStep{Deferred: true}
 		p.Unverifiable = append(p.Unverifiable, unreadable(in))
 		p.Provisioning = "off"
-		p.Manual = append(p.Manual, manualProvisioning(in))
+		p.Manual = append(p.Manual, provisioningPending(in, st.Provisioning, app, obs.Console))
 		// The actions cannot be read (or set) until provisioning is on.
 		for _, c := range UserProvisioningChanges(in.Provisioning, okta.UserProvisioning{}) {
 			p.Changes = append(p.Changes, FieldChange{c.Field, "(unreadable until provisioning is on)", c.New})
 		}
 	}
-	p.Manual = append(p.Manual, consoleActions(in, ev)...)
+	p.Manual = append(p.Manual, actionsPending(in, app, obs.Console, IntegrationActionChanges(in.Provisioning, ev), !obs.ProvisioningOn)...)
 	for _, g := range st.Groups.Assign {
 		p.Changes = append(p.Changes, FieldChange{"groups", "", g.Name})
 	}
@@ -247,7 +253,7 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 	case len(in.PushGroups) == 0:
 	case obs.PushAPIMissing:
 		st.Push = PushStep{Console: true, Wants: obs.PushWants}
-		p.Manual = append(p.Manual, "Push Groups: this org has no Group Push Mappings API; push the groups in the Admin Console (apply prints them and verifies on the SCIM server)")
+		p.Manual = append(p.Manual, pushPending(in, app, obs.Console, obs.PushWants))
 	case obs.PushRead:
 		st.Push = DecidePush(obs.PushWants, obs.Pushes, obs.PushNames, prune)
 		p.Changes = append(p.Changes, st.Push.Changes...)
@@ -286,41 +292,6 @@ func unverifiable(in config.Integration, c okta.Connection) string {
 		return "SCIM credentials: Okta never returns them; apply verifies them with the connection test and the System Log"
 	}
 	return unreadable(in)
-}
-
-func manualProvisioning(in config.Integration) string {
-	a := in.SCIM.Auth
-	secret := "token " + config.Sensitive
-	switch {
-	case a.Method == "basic":
-		secret = "username " + a.Username + ", password " + config.Sensitive
-	case a.OAuth2 != nil:
-		secret = "OAuth 2 client " + a.OAuth2.ClientID + ", client secret " + config.Sensitive
-	}
-	if in.Kind == config.KindCustom {
-		return fmt.Sprintf("General > Provisioning: SCIM, then Provisioning > Integration: connector base URL %s, authentication %s, %s (apply tries the API first, then prints the exact values and links)", in.SCIM.BaseURL, a.Method, secret)
-	}
-	return fmt.Sprintf("Provisioning > Configure API Integration: enable it with base URL %s, authentication %s, %s (apply tries the API first, then prints the exact values and a link)", in.SCIM.BaseURL, a.Method, secret)
-}
-
-// consoleActions are the Integration checkboxes that differ: no API sets them, so they
-// are manual steps, not writes.
-func consoleActions(in config.Integration, e ActionEvidence) []string {
-	var out []string
-	for _, c := range IntegrationActionChanges(in.Provisioning, e) {
-		out = append(out, ConsoleActionText(in, c))
-	}
-	return out
-}
-
-// ConsoleActionText says where an admin sets an Integration action, and what is not
-// known about it for the app's kind.
-func ConsoleActionText(in config.Integration, c FieldChange) string {
-	if in.Kind == config.KindCustom {
-		return fmt.Sprintf("Provisioning > Integration > Supported provisioning actions: set %s %s → %s in the Admin Console", c.Field, c.Old, c.New)
-	}
-	return fmt.Sprintf("Provisioning > Integration: set %s %s → %s in the Admin Console if the page offers it (not confirmed for a SCIM template app; "+
-		"apply accepts the app's features list, the To Okta page or the Push Groups tab as showing it)", c.Field, c.Old, c.New)
 }
 
 // Finish counts the plan's changes and pending steps.

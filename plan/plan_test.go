@@ -187,8 +187,73 @@ func TestComputeDriftAndPendingSteps(t *testing.T) {
 	in := integration()
 	in.Provisioning.PushGroups = config.Bool(false)
 	p = Compute(in, obs, false)
-	if len(p.Manual) != 1 || !strings.HasPrefix(p.Manual[0], "Provisioning > Integration: set pushGroups on → off in the Admin Console if the page offers it (not confirmed") {
-		t.Fatalf("manual %v", p.Manual)
+	// The step apply prints (provisioning is on: it asks for it now, no condition).
+	want2 := ConsoleActionsStep(in, app, nil, []FieldChange{{"pushGroups", "on", "off"}})
+	if len(p.Manual) != 1 || !reflect.DeepEqual(p.Manual[0], want2) || p.Manual[0].When != "" ||
+		!reflect.DeepEqual(p.Manual[0].Fields, []ManualField{{Name: "Push Groups", Value: "unchecked"}}) {
+		t.Fatalf("manual %+v\nwant %+v", p.Manual, want2)
+	}
+}
+
+// fakeConsole links to tabs as okta.Client does, on a made-up admin host.
+type fakeConsole struct{}
+
+func (fakeConsole) ProvisioningTabURL(name, id string) string {
+	return "https://admin/" + name + "/" + id + "#prov"
+}
+func (fakeConsole) GeneralTabURL(name, id string) string {
+	return "https://admin/" + name + "/" + id + "#general"
+}
+func (fakeConsole) PushGroupsTabURL(name, id string) string {
+	return "https://admin/" + name + "/" + id + "#push"
+}
+
+// The plan's pending steps are the steps apply prints, built by the same builders: for
+// an app not created yet with no id and no link, for an existing one with its links;
+// the plan adds only the condition under which apply asks for them.
+func TestComputePendingStepsAreApplysSteps(t *testing.T) {
+	in := integration()
+	in.Provisioning.PushGroups = config.Bool(true)
+	obs := Observed{Groups: map[string]string{"Eng": "00g1"}, Console: fakeConsole{}}
+	p := Compute(in, obs, false)
+	pending := okta.App{Name: "scim2headerauth", Label: "Acme", SignOnMode: "SAML_2_0"}
+	prov := EnableProvisioningStep(in, pending, fakeConsole{})
+	prov.When = whenAPIRefuses // header auth: the connection API first
+	actions := ConsoleActionsStep(in, pending, fakeConsole{}, []FieldChange{{"pushGroups", "off", "on"}})
+	actions.When = whenNotShown
+	if !reflect.DeepEqual(p.Manual, []ManualStep{prov, actions}) {
+		t.Fatalf("create: manual %+v\nwant %+v", p.Manual, []ManualStep{prov, actions})
+	}
+	for _, m := range p.Manual {
+		if m.AppID != "" || m.Link != "" || m.Integration != "acme" || len(m.Fields) == 0 || len(m.Actions) == 0 {
+			t.Fatalf("create: %+v", m)
+		}
+	}
+	// Basic auth: the API has no scheme for it, so apply asks for the step outright.
+	basic := integration()
+	basic.SCIM.Auth = config.Auth{Method: "basic", Username: "u"}
+	if m := Compute(basic, obs, false).Manual; len(m) != 1 || m[0].When != "" || m[0].Fields[len(m[0].Fields)-1].Secret != true {
+		t.Fatalf("basic: %+v", m)
+	}
+	// An existing app with provisioning off: the app's links, and the console push of
+	// an org without the Group Push Mappings API.
+	app := managedApp()
+	off := observedOn(app)
+	off.ProvisioningOn, off.Console = false, fakeConsole{}
+	p = Compute(in, off, false)
+	if len(p.Manual) != 2 || p.Manual[0].Link != "https://admin/scim2headerauth/"+app.ID+"#prov" || p.Manual[0].AppID != app.ID || p.Manual[1].When != whenNotShown {
+		t.Fatalf("off: %+v", p.Manual)
+	}
+	on := observedOn(app)
+	on.Console, on.PushAPIMissing = fakeConsole{}, true
+	on.PushWants = []PushWant{{GroupID: "00g1", GroupName: "Eng", Target: "Eng"}}
+	in.Provisioning.PushGroups = nil
+	in.PushGroups = []config.PushGroup{{Group: "Eng"}}
+	p = Compute(in, on, false)
+	push := ConsolePushStep(in, app, fakeConsole{}, on.PushWants)
+	push.When = whenNotOnServer
+	if !reflect.DeepEqual(p.Manual, []ManualStep{push}) || push.Link != "https://admin/scim2headerauth/"+app.ID+"#push" {
+		t.Fatalf("push: %+v\nwant %+v", p.Manual, push)
 	}
 }
 

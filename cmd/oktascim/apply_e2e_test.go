@@ -227,7 +227,7 @@ func TestApplyAutomatedPath(t *testing.T) {
 			t.Fatalf("unexpected manual step %+v", e)
 		}
 	}
-	if !found || doc.Version != 1 || doc.ExitCode != 0 {
+	if !found || doc.Version != reportVersion || doc.ExitCode != 0 {
 		t.Fatalf("doc %+v", doc)
 	}
 	assertNoSecrets(t, r.allOutput, env.Token, env.SCIMToken)

@@ -268,8 +268,8 @@ func checkOneDocument(t *testing.T, out, command string, code int) map[string]an
 	if err := dec.Decode(&extra); err != io.EOF {
 		t.Fatalf("more than one document on stdout:\n%s", out)
 	}
-	if doc["version"] != float64(1) || doc["command"] != command || doc["exitCode"] != float64(code) {
-		t.Fatalf("document version %v command %v exitCode %v, want 1 %s %d\n%s", doc["version"], doc["command"], doc["exitCode"], command, code, out)
+	if doc["version"] != float64(reportVersion) || doc["command"] != command || doc["exitCode"] != float64(code) {
+		t.Fatalf("document version %v command %v exitCode %v, want %d %s %d\n%s", doc["version"], doc["command"], doc["exitCode"], reportVersion, command, code, out)
 	}
 	return doc
 }

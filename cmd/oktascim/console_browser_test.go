@@ -77,9 +77,12 @@ func startWalk(t *testing.T, vars map[string]string, file string) *walk {
 			&IOStreams{In: strings.NewReader(""), Out: io.MultiWriter(pw, w.stdout), ErrOut: w.stderr}, lookup)
 		pw.Close()
 	}()
+	// The step apply asks for, not the plan's pending one printed before it.
 	sc := bufio.NewScanner(pr)
-	for w.link == "" && sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); strings.HasPrefix(l, "link: ") {
+	for asked := false; w.link == "" && sc.Scan(); {
+		l := strings.TrimSpace(sc.Text())
+		asked = asked || strings.HasPrefix(l, "── manual step: ")
+		if asked && strings.HasPrefix(l, "link: ") {
 			w.link = strings.TrimPrefix(l, "link: ")
 		}
 	}

@@ -85,7 +85,7 @@ func TestErrorDocuments(t *testing.T) {
 	}
 	// YAML is the same document.
 	if r := cli(t, envVars(env, nil), "validate", "-f", bad, "-o", "yaml"); r.code != exitcode.Invalid ||
-		!strings.HasPrefix(r.stdout, "---\nversion: 1\ncommand: validate\nexitCode: 2\n") || !strings.Contains(r.stdout, "problems:") {
+		!strings.HasPrefix(r.stdout, fmt.Sprintf("---\nversion: %d\ncommand: validate\nexitCode: 2\n", reportVersion)) || !strings.Contains(r.stdout, "problems:") {
 		t.Fatalf("validate -o yaml: exit %d\n%s", r.code, r.stdout)
 	}
 

@@ -117,6 +117,13 @@ func golden(t *testing.T, name, got string) {
 // checkPlanSchema validates a plan document against docs/plan.schema.json.
 func checkPlanSchema(t *testing.T, doc string) {
 	t.Helper()
+	checkPlanSchemaPart(t, "", doc)
+}
+
+// checkPlanSchemaPart validates a JSON value against a part of docs/plan.schema.json
+// (fragment "" for the whole document, "/$defs/manualStep" for a manual step).
+func checkPlanSchemaPart(t *testing.T, fragment, doc string) {
+	t.Helper()
 	c := jsonschema.NewCompiler()
 	raw, err := os.ReadFile("../../docs/plan.schema.json")
 	if err != nil {
@@ -129,7 +136,7 @@ func checkPlanSchema(t *testing.T, doc string) {
 	if err := c.AddResource("plan.schema.json", schemaDoc); err != nil {
 		t.Fatal(err)
 	}
-	s, err := c.Compile("plan.schema.json")
+	s, err := c.Compile("plan.schema.json#" + fragment)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +145,7 @@ func checkPlanSchema(t *testing.T, doc string) {
 		t.Fatalf("plan output is not JSON: %v\n%s", err, doc)
 	}
 	if err := s.Validate(inst); err != nil {
-		t.Fatalf("plan output does not match docs/plan.schema.json: %v\n%s", err, doc)
+		t.Fatalf("output does not match docs/plan.schema.json#%s: %v\n%s", fragment, err, doc)
 	}
 }
 
@@ -288,7 +295,8 @@ func TestConsoleOnlyActionsShowAsPendingManualSteps(t *testing.T) {
 		t.Errorf("the step does not name the wizard's control:\n%s", r.stdout)
 	}
 	r = cli(t, vars, "plan", "-f", path, "--detailed-exitcode")
-	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "! manual step pending: Provisioning > Integration > Supported provisioning actions: set pushGroups off → on") {
+	if r.code != exitcode.Changes || !strings.Contains(r.stdout, "! manual step pending: Set the integration actions of \"hr app\"\n") ||
+		!regexp.MustCompile(`\n +link: \S+/#tab-provisioning\n +Supported provisioning actions: Push Groups: +checked\n`).MatchString(r.stdout) {
 		t.Fatalf("plan exit %d:\n%s", r.code, r.stdout)
 	}
 

@@ -132,7 +132,7 @@ func TestOutputDocsMatchOutput(t *testing.T) {
 				t.Fatalf("%v -o %s: exit %d, want %d\n%s", run.args, format, r.code, run.code, r.allOutput)
 			}
 			if format == "yaml" {
-				if !strings.HasPrefix(r.stdout, "---\nversion: 1\ncommand: ") || !strings.Contains(r.stdout, fmt.Sprintf("\nexitCode: %d\n", r.code)) {
+				if !strings.HasPrefix(r.stdout, fmt.Sprintf("---\nversion: %d\ncommand: ", reportVersion)) || !strings.Contains(r.stdout, fmt.Sprintf("\nexitCode: %d\n", r.code)) {
 					t.Fatalf("%v -o yaml does not start with version, command, exitCode:\n%s", run.args, r.stdout)
 				}
 				continue

@@ -46,7 +46,7 @@ func printPlan(w io.Writer, width int, p plan.Plan, orgURL string, color bool) {
 			fmt.Fprintf(w, "    = groups: %s  (assigned in the org, not in the file: kept; --prune removes it)\n", k)
 		}
 		for _, m := range in.Manual {
-			writeWrapped(w, width, "    "+paint(color, yellow, "! manual step pending:")+" ", m)
+			writeManual(w, width, "    ", paint(color, yellow, "! manual step pending:")+" ", m, false)
 		}
 		for _, u := range in.Unverifiable {
 			writeWrapped(w, width, "    ? not readable: ", u)

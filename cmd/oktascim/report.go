@@ -13,8 +13,9 @@ import (
 	"github.com/oktascim/oktascim/plan"
 )
 
-// reportVersion is the version of the JSON document shape.
-const reportVersion = 1
+// reportVersion is the version of every document's shape (docs/output.md): one number
+// for the tool's output, raised with the plan's (2: its manual steps became objects).
+const reportVersion = plan.PlanVersion
 
 // stepPrinter prints each step as it completes: one line per step in text mode, with
 // manual steps spelled out below it; nothing until the end in JSON mode. Integrations
@@ -123,33 +124,52 @@ func (p *stepPrinter) Step(e apply.Event) {
 }
 
 func (p *stepPrinter) manual(indent string, m *plan.ManualStep) {
-	writeWrapped(p.w, p.wrap, indent+"  ── manual step: ", m.Title)
-	writeWrapped(p.w, p.wrap, indent+"     link: ", m.Link)
-	for i, a := range m.Actions {
-		writeWrapped(p.w, p.wrap, fmt.Sprintf("%s     %d. ", indent, i+1), a)
+	writeManual(p.w, p.wrap, indent+"  ", "── manual step: ", *m, true)
+}
+
+// writeManual prints a manual step below head (at indent): its link, then — for apply,
+// which asks for it now — the numbered actions, then the values to enter, then how it
+// is verified. The plan, which only lists it as pending, prints the title, link,
+// condition and values: the same step, the same lines.
+func writeManual(w io.Writer, wrap int, indent, head string, m plan.ManualStep, actions bool) {
+	writeWrapped(w, wrap, indent+head, m.Title)
+	link := m.Link
+	if link == "" {
+		link = "(known once apply creates the app)"
+	}
+	writeWrapped(w, wrap, indent+"   link: ", link)
+	if m.When != "" {
+		writeWrapped(w, wrap, indent+"   only if: ", m.When)
+	}
+	if actions {
+		for i, a := range m.Actions {
+			writeWrapped(w, wrap, fmt.Sprintf("%s   %d. ", indent, i+1), a)
+		}
 	}
 	width := 0
 	for _, f := range m.Fields {
-		if len(f.Name) > width {
-			width = len(f.Name)
+		if len(f.Name)+1 > width {
+			width = len(f.Name) + 1 // and its colon
 		}
 	}
 	for _, f := range m.Fields {
 		// A value is typed into the console as it is: never broken; a long one goes on
 		// the line below its name instead of past column 80.
-		line := fmt.Sprintf("%s        %-*s  %s", indent, width, f.Name+":", f.Value)
-		if !fits(line, p.wrap) {
-			writeWrapped(p.w, p.wrap, indent+"        ", f.Name+":")
+		line := fmt.Sprintf("%s      %-*s  %s", indent, width, f.Name+":", f.Value)
+		if !fits(line, wrap) {
+			writeWrapped(w, wrap, indent+"      ", f.Name+":")
 			if strings.HasPrefix(f.Value, "(") { // a description, such as (sensitive: …), not a value to type
-				writeWrapped(p.w, p.wrap, indent+"          ", f.Value)
+				writeWrapped(w, wrap, indent+"        ", f.Value)
 			} else {
-				fmt.Fprintf(p.w, "%s          %s\n", indent, f.Value)
+				fmt.Fprintf(w, "%s        %s\n", indent, f.Value)
 			}
 			continue
 		}
-		fmt.Fprintln(p.w, line)
+		fmt.Fprintln(w, line)
 	}
-	writeWrapped(p.w, p.wrap, indent+"     then: ", m.Verify)
+	if actions {
+		writeWrapped(w, wrap, indent+"   then: ", m.Verify)
+	}
 }
 
 // summary is the closing line (text) or the whole document (JSON).
