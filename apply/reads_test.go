@@ -45,8 +45,8 @@ func converge(t *testing.T, env *simenv.Env, ins []config.Integration) {
 	}
 }
 
-// status reads the System Log once for all the file's apps (not once per app), and
-// each row shows its own app's newest credential event.
+// status (of the file, and --all) reads the System Log once for all the apps (not
+// once per app), and each row shows its own app's newest credential event.
 func TestStatusReadsTheSystemLogOnce(t *testing.T) {
 	env := startCounted(t, nil)
 	ins := loadIntegrations(t, env, 4)
@@ -76,6 +76,21 @@ func TestStatusReadsTheSystemLogOnce(t *testing.T) {
 		}
 		if row.LastTest == nil || row.LastTest.Outcome != want {
 			t.Errorf("%s: last test %+v, want %s", row.Integration, row.LastTest, want)
+		}
+	}
+	// status --all: every stamped app of the org, one System Log read too.
+	before = len(env.Org.Requests())
+	all, err := newSession(t, env, apply.Options{}).StatusAll(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes = countRoutes(env.Org.Requests()[before:])
+	if len(all) != len(ins) || routes["GET /api/v1/logs"] != 1 {
+		t.Errorf("status --all: %d rows, System Log read ×%d, want %d rows and one read (%s)", len(all), routes["GET /api/v1/logs"], len(ins), formatRoutes(routes))
+	}
+	for _, row := range all {
+		if row.LastTest == nil {
+			t.Errorf("status --all: %s has no last test", row.Integration)
 		}
 	}
 }
