@@ -127,6 +127,18 @@ func TestPlanPendingStepsAreTheStepsApplyPrints(t *testing.T) {
 	if !reflect.DeepEqual(applied.Plan.pending(), before) {
 		t.Fatalf("apply's plan lists other pending steps than plan's:\n%v\n%v", applied.Plan.pending(), before)
 	}
+	// apply's plan is the plan document's: its integrations match the schema's.
+	var embedded struct {
+		Plan struct {
+			Integrations []json.RawMessage `json:"integrations"`
+		} `json:"plan"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &embedded); err != nil || len(embedded.Plan.Integrations) != len(names) {
+		t.Fatalf("apply's plan: %v\n%s", err, r.stdout)
+	}
+	for _, in := range embedded.Plan.Integrations {
+		checkPlanSchemaPart(t, "/$defs/integration", string(in))
+	}
 	for _, ms := range applied.printed() {
 		for _, m := range ms {
 			b, _ := json.Marshal(m)
