@@ -95,7 +95,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 	}
 	for _, w := range st.Create {
 		got, err := c.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
-		if isBadRequest(err) && plan.PushGroupsSeemOff(ir.app, ir.pushGroupsChecked) {
+		if isBadRequest(err) && plan.PushGroupsSeemOff(ir.pushGroupsChecked) {
 			if !r.pushGroupsStep(ctx, ir, w, err) {
 				return
 			}
@@ -160,8 +160,8 @@ func (r *runner) pushGroupsStep(ctx context.Context, ir *integrationRun, w plan.
 	step := r.withSecrets(ir, plan.ConsoleActionsStep(ir.in, ir.app, r.opts.Client, []plan.FieldChange{change}))
 	step.Verify = "oktascim pushes " + w.GroupName + " again: Okta accepts the push once Push Groups is on"
 	ev := Event{Step: StepPush, Manual: &step, Changes: []plan.FieldChange{change},
-		Detail: fmt.Sprintf("Push Groups appears to be off: Okta refused to push %s (%v) although the app's features list names GROUP_PUSH "+
-			"(the list may name what the app supports rather than what is on); an admin must turn Push Groups on in the Admin Console", w.GroupName, refused)}
+		Detail: fmt.Sprintf("Push Groups appears to be off: Okta refused to push %s (%v) although %s; an admin must turn Push Groups on in the Admin Console",
+			w.GroupName, refused, plan.PushGroupsSign(ir.app))}
 	return r.manualStep(ctx, ir, ev, func() (bool, error) {
 		got, err := r.opts.Client.CreateGroupPush(ctx, ir.app.ID, w.GroupID, w.Target)
 		switch {

@@ -437,13 +437,21 @@ func VerifyPush(w PushWant, got okta.GroupPush) error {
 }
 
 // PushGroupsSeemOff reports whether Okta's 400 to a push create most likely means
-// Push Groups is off: all that showed it on was the app's features list (which some
-// orgs fill with what the app supports, not what is on) — not the Push Groups tab
-// (read only when the list lacks GROUP_PUSH) nor a custom app's Supported provisioning
-// actions an admin checked in a verified step of this run (checked). Okta documents no
-// error for this, so the status and the situation decide, never the wording.
-func PushGroupsSeemOff(app okta.App, checked bool) bool {
-	return app.HasFeature("GROUP_PUSH") && !checked
+// Push Groups is off: no admin checked a documented Push Groups control in a verified
+// step of this run (checked: a custom app's Supported provisioning actions). Whatever
+// else showed it on is a sign, not proof: the app's features list (some orgs fill it
+// with what the app supports, not what is on), and the Push Groups tab answering (the
+// Group Push Mappings list may answer whatever the setting; nothing documents that it
+// refuses). Okta documents no error for this, so the status and the situation decide,
+// never the wording.
+func PushGroupsSeemOff(checked bool) bool { return !checked }
+
+// PushGroupsSign says what showed Push Groups on before Okta refused a push.
+func PushGroupsSign(app okta.App) string {
+	if app.HasFeature("GROUP_PUSH") {
+		return "the app's features list names GROUP_PUSH (the list may name what the app supports rather than what is on)"
+	}
+	return "the org showed it on (the Push Groups tab answers, which it may do whatever the setting)"
 }
 
 // ChecksPushGroups reports whether a verified manual step checked a custom app's

@@ -115,3 +115,50 @@ func TestPushRefusedAfterPushGroupsChecked(t *testing.T) {
 		t.Fatalf("a push refused after the admin checked Push Groups was taken for Push Groups off\n%s", r.stdout)
 	}
 }
+
+// TestTemplatePushGroupsOffDespiteTheTab: a template app whose Push Groups tab answers
+// (the simulator's Group Push Mappings list answers whatever the setting, as nothing
+// documents that Okta's refuses) while the admin left Push Groups unchecked: the push
+// Okta refuses (400) becomes the Push Groups manual step (exit 5, nothing pushed), not
+// a failure; once the admin checks it, apply pushes and converges.
+func TestTemplatePushGroupsOffDespiteTheTab(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	in := strings.Replace(integrationYAML("tp", "2.0", "header", "saml"), "syncPassword: false }", "syncPassword: false, pushGroups: true }", 1) +
+		"    pushGroups:\n      - group: Engineering\n"
+	path := writeFile(t, fileOf(in))
+	vars := envVars(env, nil)
+	if r := cli(t, vars, "apply", "-f", path, "--yes"); r.code != exitcode.ManualPending {
+		t.Fatalf("first apply: exit %d, want %d (provisioning is a manual step)\n%s", r.code, exitcode.ManualPending, r.allOutput)
+	}
+	id := appByLabel(t, env, "tp app")["id"].(string)
+	settings := oktaorg.ProvisioningSettings{BaseURL: env.SCIM20.URL, AuthMode: "header", Token: env.SCIMToken,
+		UserIDField: "userName", PushNewUsers: true, PushProfileUpdates: true} // Push Groups left unchecked
+	if err := env.Org.EnableProvisioning(t.Context(), id, settings); err != nil {
+		t.Fatal(err)
+	}
+	r := cli(t, vars, "apply", "-f", path, "--yes")
+	if r.code != exitcode.ManualPending {
+		t.Fatalf("apply with Push Groups off: exit %d, want %d\n%s", r.code, exitcode.ManualPending, r.allOutput)
+	}
+	if got := outcomes(r.stdout); got["tp/push"] != "manual" {
+		t.Fatalf("outcomes %v, want push manual\n%s", got, r.stdout)
+	}
+	if text := unwrapped(r.stdout); !strings.Contains(text, "Push Groups appears to be off") || !strings.Contains(text, "Push Groups tab answers") {
+		t.Fatalf("the push step does not say Push Groups seems off and why it looked on\n%s", r.stdout)
+	}
+	if scimHasGroup(env, "Engineering") {
+		t.Fatal("Engineering reached the SCIM server while Push Groups is off")
+	}
+
+	settings.PushGroups = true // the admin checks Push Groups and saves
+	if err := env.Org.EnableProvisioning(t.Context(), id, settings); err != nil {
+		t.Fatal(err)
+	}
+	if r := cli(t, vars, "apply", "-f", path, "--yes"); r.code != exitcode.OK || outcomes(r.stdout)["tp/push"] != "done" || !scimHasGroup(env, "Engineering") {
+		t.Fatalf("apply after the admin checked Push Groups: exit %d, push %q\n%s", r.code, outcomes(r.stdout)["tp/push"], r.allOutput)
+	}
+	env.Org.ResetRequests()
+	if r := cli(t, vars, "apply", "-f", path, "--yes"); r.code != exitcode.OK || len(writes(env)) > 0 {
+		t.Fatalf("second apply: exit %d, writes %v\n%s", r.code, writes(env), r.allOutput)
+	}
+}
