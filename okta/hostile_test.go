@@ -20,7 +20,9 @@ import (
 func hostile(t *testing.T, h http.HandlerFunc, timeout time.Duration) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	// Hang up first: Close waits for handlers, and one writing to a client that stopped
+	// reading would hold it until the client's timeout, hiding the failure.
+	t.Cleanup(func() { srv.CloseClientConnections(); srv.Close() })
 	c, err := NewClient(context.Background(), Settings{OrgURL: srv.URL, Token: redact.NewSecret("00hostile-test-token"), MaxRetries: -1, Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
@@ -39,12 +41,14 @@ func TestHostileAnswers(t *testing.T) {
 	}))
 	defer other.Close()
 	jsonHeader := func(w http.ResponseWriter) { w.Header().Set("Content-Type", "application/json") }
+	hugeDone := make(chan struct{}, 1) // the huge body's handler returned
 	for _, tc := range []struct {
 		name    string
 		handler http.HandlerFunc
 		want    string
 	}{
 		{"huge body", func(w http.ResponseWriter, r *http.Request) {
+			defer func() { hugeDone <- struct{}{} }()
 			jsonHeader(w)
 			_, _ = w.Write([]byte("["))
 			chunk := []byte(`{"id":"0oa1","name":"scim2headerauth","label":"` + strings.Repeat("x", 1<<20) + `"},`)
@@ -92,7 +96,9 @@ func TestHostileAnswers(t *testing.T) {
 			jsonHeader(w)
 			_, _ = w.Write([]byte(`[{"id":"0oa1",`))
 			w.(http.Flusher).Flush()
-			for i := 0; i < 40; i++ {
+			// Drips until the client gives up (a minute at most), so the answer cannot
+			// finish first on a slow machine.
+			for i := 0; i < 600; i++ {
 				select {
 				case <-r.Context().Done():
 					return
@@ -118,25 +124,48 @@ func TestHostileAnswers(t *testing.T) {
 		{"hang", func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-r.Context().Done():
-			case <-time.After(10 * time.Second):
+			case <-time.After(time.Minute):
 			}
 		}, "GET /api/v1/apps: no answer within 2s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// 2 s bounds the waits the tests are about; a 40 MB body under the race
-			// detector on a busy machine needs longer to arrive.
+			// 2 s bounds the waits the tests are about. The huge body is about size,
+			// not time: its timeout is out of reach (a 40 MB body under the race
+			// detector on a busy machine took more than 2 s), and what bounds it is the
+			// 32 MiB limit, after which the client must hang up at once.
 			timeout := 2 * time.Second
 			if tc.name == "huge body" {
-				timeout = time.Minute
+				timeout = 10 * time.Minute
 			}
 			c := hostile(t, tc.handler, timeout)
-			_, err := c.ListAppsByName(context.Background(), "scim2headerauth")
+			// Every answer here ends in an error long before a minute (the 2 s
+			// timeouts, the limits); one that does not is a client waiting on it.
+			answered := make(chan error, 1)
+			go func() {
+				_, err := c.ListAppsByName(context.Background(), "scim2headerauth")
+				answered <- err
+			}()
+			var err error
+			select {
+			case err = <-answered:
+			case <-time.After(time.Minute):
+				t.Fatal("no error within a minute: the client is still waiting on the answer")
+			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
 			}
 			t.Log(err)
 			if strings.Contains(err.Error(), "00hostile-test-token") {
 				t.Fatalf("the token appears in the error: %v", err)
+			}
+			if tc.name == "huge body" {
+				// Refusing the body hangs up: the server's writes fail and its handler
+				// returns, instead of waiting for the attempt's timeout.
+				select {
+				case <-hugeDone:
+				case <-time.After(30 * time.Second):
+					t.Fatal("the client kept the refused answer's connection open")
+				}
 			}
 		})
 	}

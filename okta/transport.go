@@ -310,14 +310,23 @@ func (t *transport) tracef(format string, args ...any) {
 	fmt.Fprint(t.trace, t.red.String(fmt.Sprintf("okta: "+format+"\n", args...)))
 }
 
+// limitedBody bounds an answer's body and ends its attempt when the body ends. A
+// read that fails ends the body too: the SDK does not close a body it could not read,
+// and an open one holds the connection (and a server still writing) until the
+// attempt's timeout.
 type limitedBody struct {
 	io.ReadCloser
-	left int64
-	done func()       // ends the attempt's timeout
-	late func() error // the timeout's error, once it cut the body off
+	left   int64
+	done   func()       // ends the attempt's timeout
+	late   func() error // the timeout's error, once it cut the body off
+	closed bool
 }
 
 func (b *limitedBody) Close() error {
+	if b.closed {
+		return nil
+	}
+	b.closed = true
 	err := b.ReadCloser.Close()
 	if b.done != nil {
 		b.done()
@@ -326,7 +335,11 @@ func (b *limitedBody) Close() error {
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, errors.New("read of a closed okta answer")
+	}
 	if b.left <= 0 {
+		_ = b.Close()
 		return 0, fmt.Errorf("okta answer larger than %d MiB: refusing to read more", maxBody>>20)
 	}
 	if int64(len(p)) > b.left {
@@ -334,10 +347,13 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.ReadCloser.Read(p)
 	b.left -= int64(n)
-	if err != nil && err != io.EOF && b.late != nil {
-		if late := b.late(); late != nil {
-			err = late
+	if err != nil && err != io.EOF {
+		if b.late != nil {
+			if late := b.late(); late != nil {
+				err = late
+			}
 		}
+		_ = b.Close()
 	}
 	return n, err
 }
