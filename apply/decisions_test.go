@@ -25,7 +25,7 @@ var planUses = map[string]bool{
 	// constants
 	"AppCreate": true, "AppUnchanged": true, "AppUpdate": true,
 	"ProvisioningUnchanged": true, "ProvisioningSetConnection": true, "ProvisioningTryAPI": true,
-	"ConnectionInactive": true, "ConnectionUnsupported": true,
+	"ConnectionInactive": true, "ConnectionUnsupported": true, "ConnectionUnshown": true,
 	"Create": true, "Adopt": true, "Update": true, "Unchanged": true, "Error": true,
 	"SignOnSAML": true, "SignOnSWA": true, "SignOnCustomSWA": true,
 	"SecretToken": true, "SecretPassword": true, "SecretClientSecret": true,
@@ -35,7 +35,7 @@ var planUses = map[string]bool{
 	"DesiredApp": true, "DeclaredGroups": true, "SearchPrefixes": true, "NeedsPushTab": true, "NeedsFeaturesList": true,
 	// deciders and verifiers
 	"FindManaged": true, "Compute": true, "DecideActions": true, "DecideMappings": true, "DecidePush": true,
-	"VerifyPush": true, "ConsoleDone": true, "PushGroupsSeemOff": true, "PushGroupsSign": true, "ChecksPushGroups": true,
+	"VerifyPush": true, "PushAnswerShort": true, "ConsoleDone": true, "PushGroupsSeemOff": true, "PushGroupsSign": true, "ChecksPushGroups": true,
 	// the report's words
 	"Summarize": true, "SortedKeys": true, "DeclaredActions": true, "FileField": true,
 }

@@ -112,30 +112,9 @@ func TestConnectionAnsweredDisabledIsActivatedThenReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	target, err := url.Parse(env.OrgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = func(resp *http.Response) error {
-		if resp.Request.Method != http.MethodPost || !strings.HasSuffix(resp.Request.URL.Path, "/connections/default") {
-			return nil
-		}
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
-		body = []byte(strings.Replace(string(body), `"status":"ENABLED"`, `"status":"DISABLED"`, 1))
-		resp.Body, resp.ContentLength = io.NopCloser(strings.NewReader(string(body))), int64(len(body))
-		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
-		return nil
-	}
-	srv := httptest.NewServer(proxy)
-	defer srv.Close()
-	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: srv.URL, Token: config.NewSecret(env.Token)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := rewritingClient(t, env, connectionPost, func(body string) string {
+		return strings.Replace(body, `"status":"ENABLED"`, `"status":"DISABLED"`, 1)
+	})
 	ins := loadIntegrations(t, env, 1)
 	before := len(env.Org.Requests())
 	res := apply.Run(context.Background(), apply.Options{Client: c, Integrations: ins})
@@ -146,4 +125,39 @@ func TestConnectionAnsweredDisabledIsActivatedThenReadBack(t *testing.T) {
 	if routes["POST /api/v1/apps/{id}/connections/default/lifecycle/activate"] != 1 || routes["GET /api/v1/apps/{id}/connections/default"] != 1 {
 		t.Fatalf("requests %s: want one activation, then one read of the connection", formatRoutes(routes))
 	}
+}
+
+func connectionPost(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/connections/default")
+}
+
+// rewritingClient is a client of the simulator through a proxy that rewrites the
+// body of the answers to the requests match selects: an org answering otherwise.
+func rewritingClient(t *testing.T, env *simenv.Env, match func(*http.Request) bool, rewrite func(string) string) *okta.Client {
+	t.Helper()
+	target, err := url.Parse(env.OrgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if !match(resp.Request) {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		body = []byte(rewrite(string(body)))
+		resp.Body, resp.ContentLength = io.NopCloser(strings.NewReader(string(body))), int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: srv.URL, Token: config.NewSecret(env.Token)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -102,7 +102,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 			continue
 		}
 		if err == nil {
-			err = plan.VerifyPush(w, got)
+			err = r.verifyPush(ctx, ir, w, got)
 		}
 		if err != nil {
 			r.failPush(ir, err)
@@ -112,7 +112,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 	for _, h := range st.Activate {
 		got, err := c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "ACTIVE")
 		if err == nil {
-			err = plan.VerifyPush(byID[h.SourceGroupID], got)
+			err = r.verifyPush(ctx, ir, byID[h.SourceGroupID], got)
 		}
 		if err != nil {
 			r.failPush(ir, err)
@@ -170,8 +170,21 @@ func (r *runner) pushGroupsStep(ctx context.Context, ir *integrationRun, w plan.
 		case err != nil:
 			return false, err
 		}
-		return true, plan.VerifyPush(w, got)
+		return true, r.verifyPush(ctx, ir, w, got)
 	}, "verified: Push Groups is on (Okta accepted the push of "+w.GroupName+")")
+}
+
+// verifyPush verifies a push write from its answer, or — where the answer names the
+// mapping but not what the verifier reads (the spec requires no field of it) — from
+// the mapping read once by id.
+func (r *runner) verifyPush(ctx context.Context, ir *integrationRun, w plan.PushWant, got okta.GroupPush) error {
+	if plan.PushAnswerShort(got) {
+		var err error
+		if got, err = r.opts.Client.GetGroupPush(ctx, ir.app.ID, got.ID); err != nil {
+			return fmt.Errorf("re-reading the group push mapping for %s to verify it: %w", w.GroupName, err)
+		}
+	}
+	return plan.VerifyPush(w, got)
 }
 
 // failPush reports a push write that failed or that Okta did not keep.

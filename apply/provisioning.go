@@ -62,17 +62,21 @@ func (r *runner) setConnection(ctx context.Context, ir *integrationRun, st plan.
 		// Any other refusal means the API does not manage this app: fall back to the console.
 		return false
 	}
-	state, err := st.VerifyConnection(got)
-	if state == plan.ConnectionInactive {
-		if err := c.ActivateConnection(ctx, ir.app.ID); err != nil {
-			r.fail(ir, StepProvisioning, testRefusal(err), "")
-			return true
+	state, err := st.VerifyConnection(got, false)
+	if state == plan.ConnectionInactive || state == plan.ConnectionUnshown {
+		// An activation answers nothing, and an answer without the base URL cannot
+		// verify it: read the connection once.
+		if state == plan.ConnectionInactive {
+			if err := c.ActivateConnection(ctx, ir.app.ID); err != nil {
+				r.fail(ir, StepProvisioning, testRefusal(err), "")
+				return true
+			}
 		}
 		if got, err = c.GetConnection(ctx, ir.app.ID); err != nil {
 			r.fail(ir, StepProvisioning, fmt.Errorf("re-reading the provisioning connection to verify it: %w", err), "")
 			return true
 		}
-		if state, err = st.VerifyConnection(got); state == plan.ConnectionInactive {
+		if state, err = st.VerifyConnection(got, true); state == plan.ConnectionInactive {
 			err = fmt.Errorf("after activating the provisioning connection Okta reports status %s", got.Status)
 		}
 	}

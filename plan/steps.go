@@ -151,16 +151,23 @@ const (
 	ConnectionSet         ConnectionState = iota // ENABLED with the declared base URL
 	ConnectionUnsupported                        // the API does not manage the app (UNKNOWN)
 	ConnectionInactive                           // stored but not ENABLED: activate it
+	// ConnectionUnshown: ENABLED, but the answer has no base URL (the spec does not
+	// require it of a write's answer): read the connection once to verify it.
+	ConnectionUnshown
 )
 
 // VerifyConnection reads the connection as Okta answered a write (or as read again
-// after an activation).
-func (s ProvisioningStep) VerifyConnection(got okta.Connection) (ConnectionState, error) {
+// after an activation). A base URL the answer leaves out is not a contradiction: it
+// is ConnectionUnshown, and the executor reads the connection once; a read that
+// still has none fails (reread says which one this is).
+func (s ProvisioningStep) VerifyConnection(got okta.Connection, reread bool) (ConnectionState, error) {
 	switch {
 	case !got.Supported():
 		return ConnectionUnsupported, nil
 	case got.Status != "ENABLED":
 		return ConnectionInactive, nil
+	case got.BaseURL == "" && !reread:
+		return ConnectionUnshown, nil
 	case got.BaseURL != s.BaseURL:
 		return ConnectionSet, fmt.Errorf("after setting the provisioning connection Okta reports status %s, base URL %q", got.Status, got.BaseURL)
 	}
@@ -423,7 +430,15 @@ func (s PushStep) Unchanged() bool { return len(s.Create)+len(s.Activate)+len(s.
 // ErrPushNotShown is VerifyPush's answer for a mapping the write did not return.
 var ErrPushNotShown = errors.New("Okta shows no group push mapping")
 
-// VerifyPush checks a push mapping as its create or activation answered it.
+// PushAnswerShort reports whether a push write's answer names the mapping but lacks
+// what VerifyPush reads (its source group or status; the spec requires no field of
+// the answer): the executor reads the mapping by id once and verifies that instead.
+func PushAnswerShort(got okta.GroupPush) bool {
+	return got.ID != "" && (got.SourceGroupID == "" || got.Status == "")
+}
+
+// VerifyPush checks a push mapping as its create or activation answered it (or as
+// read again after a short answer).
 func VerifyPush(w PushWant, got okta.GroupPush) error {
 	switch {
 	case got.ID == "" || got.SourceGroupID != w.GroupID:

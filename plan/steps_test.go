@@ -89,18 +89,25 @@ func TestDecideProvisioning(t *testing.T) {
 func TestVerifyConnection(t *testing.T) {
 	s := DecideProvisioning(integration(), false, okta.Connection{})
 	for _, c := range []struct {
-		got   okta.Connection
-		state ConnectionState
-		err   bool
+		got    okta.Connection
+		reread bool
+		state  ConnectionState
+		err    bool
 	}{
-		{okta.Connection{Status: "ENABLED", BaseURL: "https://scim.example/v2"}, ConnectionSet, false},
-		{okta.Connection{Status: "UNKNOWN"}, ConnectionUnsupported, false},
-		{okta.Connection{Status: "DISABLED", BaseURL: "https://scim.example/v2"}, ConnectionInactive, false},
-		{okta.Connection{Status: "ENABLED", BaseURL: ""}, ConnectionSet, true},
+		{okta.Connection{Status: "ENABLED", BaseURL: "https://scim.example/v2"}, false, ConnectionSet, false},
+		{okta.Connection{Status: "UNKNOWN"}, false, ConnectionUnsupported, false},
+		{okta.Connection{Status: "DISABLED", BaseURL: "https://scim.example/v2"}, false, ConnectionInactive, false},
+		{okta.Connection{Status: "DISABLED"}, false, ConnectionInactive, false},
+		// An answer without a base URL (the spec does not require one) is read again…
+		{okta.Connection{Status: "ENABLED", BaseURL: ""}, false, ConnectionUnshown, false},
+		// …and a read without one fails, as does a base URL other than the one written.
+		{okta.Connection{Status: "ENABLED", BaseURL: ""}, true, ConnectionSet, true},
+		{okta.Connection{Status: "ENABLED", BaseURL: "https://other.example/v2"}, false, ConnectionSet, true},
+		{okta.Connection{Status: "ENABLED", BaseURL: "https://other.example/v2"}, true, ConnectionSet, true},
 	} {
-		state, err := s.VerifyConnection(c.got)
+		state, err := s.VerifyConnection(c.got, c.reread)
 		if state != c.state || (err != nil) != c.err {
-			t.Errorf("%+v: state %v err %v", c.got, state, err)
+			t.Errorf("%+v (reread %v): state %v err %v", c.got, c.reread, state, err)
 		}
 	}
 }
@@ -174,6 +181,26 @@ func TestDecidePushAndVerify(t *testing.T) {
 	}
 	if err := VerifyPush(wants[1], okta.GroupPush{}); !errors.Is(err, ErrPushNotShown) {
 		t.Fatalf("no mapping in the answer: %v", err)
+	}
+	// An answer with only the id is short (read it again); one that names another
+	// source group or a status is not: VerifyPush judges it.
+	for _, c := range []struct {
+		got   okta.GroupPush
+		short bool
+	}{
+		{okta.GroupPush{ID: "gp2"}, true},
+		{okta.GroupPush{ID: "gp2", SourceGroupID: "00g2"}, true},
+		{okta.GroupPush{ID: "gp2", Status: "ACTIVE"}, true},
+		{okta.GroupPush{ID: "gp2", SourceGroupID: "00g9", Status: "ACTIVE"}, false},
+		{okta.GroupPush{ID: "gp2", SourceGroupID: "00g2", Status: "INACTIVE"}, false},
+		{okta.GroupPush{}, false},
+	} {
+		if got := PushAnswerShort(c.got); got != c.short {
+			t.Errorf("PushAnswerShort(%+v) = %v", c.got, got)
+		}
+	}
+	if err := VerifyPush(wants[1], okta.GroupPush{ID: "gp2", SourceGroupID: "00g9", Status: "ACTIVE"}); !errors.Is(err, ErrPushNotShown) {
+		t.Fatalf("an answer naming another source group: %v", err)
 	}
 }
 

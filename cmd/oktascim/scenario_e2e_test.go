@@ -163,7 +163,9 @@ func TestScenarioVariantMatrix(t *testing.T) {
 	for _, v := range oktaorg.Variants() {
 		last[v.Name] = v.Values[len(v.Values)-1]
 	}
-	runs = append(runs, run{"all-flipped", oktaorg.Flipped()}, run{"all-last", last})
+	runs = append(runs, run{"all-flipped", oktaorg.Flipped()}, run{"all-last", last},
+		// The connection POST's answer is only written where the API accepts it.
+		run{"write-answers=minimal,connection-api=accepted", map[string]string{oktaorg.VariantWriteAnswers: "minimal", oktaorg.VariantConnectionAPI: "accepted"}})
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()
@@ -213,6 +215,7 @@ var matrixExtra = map[string][]string{
 	oktaorg.VariantActionsAfterConnection: {"custom-basic-swa", "several-at-once"},
 	oktaorg.VariantGroupPush:              {"custom-group-push"},
 	oktaorg.VariantUnknownPushSource:      {"custom-group-push"},
+	oktaorg.VariantWriteAnswers:           {"custom-group-push", "several-at-once"},
 }
 
 func inMatrixSubset(variants map[string]string, name string) bool {

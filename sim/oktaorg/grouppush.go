@@ -105,6 +105,16 @@ func (o *Org) pushView(host string, m *pushMapping) map[string]any {
 	return out
 }
 
+// pushAnswer is a push write's answer: the mapping, or under write-answers=minimal
+// only its id and links (the spec requires no field of it).
+func (o *Org) pushAnswer(host string, m *pushMapping) map[string]any {
+	out := o.pushView(host, m)
+	if o.variant(VariantWriteAnswers) == "minimal" {
+		out = map[string]any{"id": out["id"], "_links": out["_links"]}
+	}
+	return out
+}
+
 // routeGroupPush answers /api/v1/apps/{appId}/group-push/….
 func (o *Org) routeGroupPush(w http.ResponseWriter, r *http.Request, app map[string]any, rest []string, body []byte) {
 	if !o.groupPushAPI() {
@@ -143,6 +153,11 @@ func (o *Org) routeGroupPush(w http.ResponseWriter, r *http.Request, app map[str
 			fe.write(w)
 			return
 		}
+		o.mu.Lock()
+		out := o.pushAnswer(r.Host, m)
+		o.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+		return
 	case http.MethodDelete:
 		if fe := o.deletePush(r.Context(), r.URL.Query(), app, m); fe != nil {
 			fe.write(w)
@@ -225,7 +240,7 @@ func (o *Org) createPush(w http.ResponseWriter, r *http.Request, app map[string]
 		o.pushSoon(r.Context(), m)
 	}
 	o.mu.Lock()
-	out := o.pushView(r.Host, m)
+	out := o.pushAnswer(r.Host, m)
 	o.mu.Unlock()
 	writeJSON(w, http.StatusCreated, out)
 }

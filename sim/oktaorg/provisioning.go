@@ -306,6 +306,10 @@ func (o *Org) setConnection(w http.ResponseWriter, r *http.Request, app map[stri
 	}
 	o.mu.Lock()
 	out := o.connectionView(r.Host, app)
+	if o.variant(VariantWriteAnswers) == "minimal" {
+		// What the spec requires of the answer, and the links.
+		out = map[string]any{"status": out["status"], "profile": out["profile"], "_links": out["_links"]}
+	}
 	o.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }

@@ -69,6 +69,9 @@ const (
 	// VariantAssignmentExpand: whether expand=group embeds the group in an app's group
 	// assignments.
 	VariantAssignmentExpand = "assignment-expand"
+	// VariantWriteAnswers: how much of the written object a write's answer carries
+	// where the reference does not confirm it.
+	VariantWriteAnswers = "write-answers"
 )
 
 var variantList = []Variant{
@@ -188,6 +191,18 @@ var variantList = []Variant{
 		Values: []string{"embedded", "ignored"},
 		Known:  "The spec documents expand=group and an example with `_embedded.group`; no recorded request uses it.",
 		Source: "okta-openapi listApplicationGroupAssignments, EmbeddedGroupAssignmentSampleResponse; not recorded"},
+	{Name: VariantWriteAnswers,
+		Doc: "How much a write's answer carries where the spec does not require it and no cassette records it: `full` " +
+			"the whole object, as a read returns it; `minimal` `POST …/connections/default` answers without `baseUrl` and " +
+			"the top-level `authScheme` (only `status` and `profile.authScheme`, which the spec requires), and a group push " +
+			"mapping's create (POST) and status change (PATCH) answer only its `id` and `_links`. The writes whose answers " +
+			"are recorded (app create/replace, features PUT, group assignment PUT, app user schema POST, mapping POST) " +
+			"answer in full either way.",
+		Values: []string{"full", "minimal"},
+		Known: "ProvisioningConnectionResponse requires only `profile` and `status`; the recorded answers carry `baseUrl` " +
+			"for a Zscaler app, the one app the spec says uses it. GroupPushMapping requires nothing, and no push is recorded.",
+		Source: "okta-openapi updateDefaultProvisioningConnectionForApplication, createGroupPushMapping, updateGroupPushMapping; " +
+			"TestAccResourceOktaAppConnection_cru; docs/performance.md (write answers)"},
 }
 
 // Variants lists the simulator's variants, sorted by name.
