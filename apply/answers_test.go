@@ -81,42 +81,51 @@ func TestConnectionAnswerContradictingTheWriteFails(t *testing.T) {
 	}
 }
 
-// A push create and a push activation answered with the mapping's id only: each is
-// read once by id and verified there.
-func TestPushAnswerWithOnlyIDIsReadOnce(t *testing.T) {
-	env := startCounted(t, minimalAnswers)
-	ins := pushGroupsOn(t, env)
-	routes, res := applyRoutes(t, env, ins)
-	if res.Code != 0 || len(failedOrWaiting(res)) > 0 {
-		t.Fatalf("exit %d: %+v", res.Code, res.Events)
-	}
-	const readByID = "GET /api/v1/apps/{id}/group-push/mappings/{id}"
-	if routes["POST /api/v1/apps/{id}/group-push/mappings"] != 1 || routes[readByID] != 1 {
-		t.Fatalf("requests %s: want one push created, then read once by id", formatRoutes(routes))
-	}
-	// Deactivated behind the tool's back: the next apply activates it (PATCH), whose
-	// answer is the id alone too.
-	appID := onlyApp(t, env)
-	c, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pushes, err := c.GroupPushes(context.Background(), appID)
-	if err != nil || len(pushes) != 1 {
-		t.Fatalf("pushes %+v: %v", pushes, err)
-	}
-	if _, err := c.SetGroupPushStatus(context.Background(), appID, pushes[0].ID, "INACTIVE"); err != nil {
-		t.Fatal(err)
-	}
-	routes, res = applyRoutes(t, env, ins)
-	if res.Code != 0 || len(failedOrWaiting(res)) > 0 {
-		t.Fatalf("reactivating: exit %d: %+v", res.Code, res.Events)
-	}
-	if routes["PATCH /api/v1/apps/{id}/group-push/mappings/{id}"] != 1 || routes[readByID] != 1 {
-		t.Fatalf("requests %s: want one activation, then one read by id", formatRoutes(routes))
-	}
-	if e := stepEvent(t, res, apply.StepPush); e.Outcome != apply.Done {
-		t.Fatalf("push: %s %s", e.Outcome, e.Detail)
+// A push create and a push activation answered with the mapping's id only (minimal),
+// or with an empty object (bare): each is read once — by id where the answer or the
+// activation names it, else the app's mappings — and verified there.
+func TestPushAnswerWithoutTheMappingIsReadOnce(t *testing.T) {
+	const mappings, mapping = "/api/v1/apps/{id}/group-push/mappings", "/api/v1/apps/{id}/group-push/mappings/{id}"
+	const list, readByID = "GET " + mappings, "GET " + mapping
+	for _, c := range []struct {
+		answers           string
+		createdRead, read string
+	}{{"minimal", readByID, list}, {"bare", list, readByID}} {
+		t.Run(c.answers, func(t *testing.T) {
+			env := startCounted(t, map[string]string{oktaorg.VariantWriteAnswers: c.answers})
+			ins := pushGroupsOn(t, env)
+			routes, res := applyRoutes(t, env, ins)
+			if res.Code != 0 || len(failedOrWaiting(res)) > 0 {
+				t.Fatalf("exit %d: %+v", res.Code, res.Events)
+			}
+			if routes["POST "+mappings] != 1 || routes[c.createdRead] != 1 || routes[c.read] != 0 {
+				t.Fatalf("requests %s: want one push created, then %s once", formatRoutes(routes), c.createdRead)
+			}
+			// Deactivated behind the tool's back: the next apply activates it (PATCH),
+			// whose answer is as short; the id is the one the activation wrote.
+			appID := onlyApp(t, env)
+			client, err := okta.NewClient(context.Background(), okta.Settings{OrgURL: env.OrgURL, Token: config.NewSecret(env.Token)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pushes, err := client.GroupPushes(context.Background(), appID)
+			if err != nil || len(pushes) != 1 {
+				t.Fatalf("pushes %+v: %v", pushes, err)
+			}
+			if _, err := client.SetGroupPushStatus(context.Background(), appID, pushes[0].ID, "INACTIVE"); err != nil {
+				t.Fatal(err)
+			}
+			routes, res = applyRoutes(t, env, ins)
+			if res.Code != 0 || len(failedOrWaiting(res)) > 0 {
+				t.Fatalf("reactivating: exit %d: %+v", res.Code, res.Events)
+			}
+			if routes["PATCH "+mapping] != 1 || routes[readByID] != 1 || routes[list] != 0 {
+				t.Fatalf("requests %s: want one activation, then one read by id", formatRoutes(routes))
+			}
+			if e := stepEvent(t, res, apply.StepPush); e.Outcome != apply.Done {
+				t.Fatalf("push: %s %s", e.Outcome, e.Detail)
+			}
+		})
 	}
 }
 

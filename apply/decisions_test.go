@@ -35,7 +35,7 @@ var planUses = map[string]bool{
 	"DesiredApp": true, "DeclaredGroups": true, "SearchPrefixes": true, "NeedsPushTab": true, "NeedsFeaturesList": true,
 	// deciders and verifiers
 	"FindManaged": true, "Compute": true, "DecideActions": true, "DecideMappings": true, "DecidePush": true,
-	"VerifyPush": true, "PushAnswerShort": true, "ConsoleDone": true, "PushGroupsSeemOff": true, "PushGroupsSign": true, "ChecksPushGroups": true,
+	"VerifyPush": true, "PushAnswerShort": true, "FindPush": true, "ConsoleDone": true, "PushGroupsSeemOff": true, "PushGroupsSign": true, "ChecksPushGroups": true,
 	// the report's words
 	"Summarize": true, "SortedKeys": true, "DeclaredActions": true, "FileField": true,
 }

@@ -102,7 +102,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 			continue
 		}
 		if err == nil {
-			err = r.verifyPush(ctx, ir, w, got)
+			err = r.verifyPush(ctx, ir, w, "", got)
 		}
 		if err != nil {
 			r.failPush(ir, err)
@@ -112,7 +112,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 	for _, h := range st.Activate {
 		got, err := c.SetGroupPushStatus(ctx, ir.app.ID, h.ID, "ACTIVE")
 		if err == nil {
-			err = r.verifyPush(ctx, ir, byID[h.SourceGroupID], got)
+			err = r.verifyPush(ctx, ir, byID[h.SourceGroupID], h.ID, got)
 		}
 		if err != nil {
 			r.failPush(ir, err)
@@ -170,19 +170,30 @@ func (r *runner) pushGroupsStep(ctx context.Context, ir *integrationRun, w plan.
 		case err != nil:
 			return false, err
 		}
-		return true, r.verifyPush(ctx, ir, w, got)
+		return true, r.verifyPush(ctx, ir, w, "", got)
 	}, "verified: Push Groups is on (Okta accepted the push of "+w.GroupName+")")
 }
 
-// verifyPush verifies a push write from its answer, or — where the answer names the
-// mapping but not what the verifier reads (the spec requires no field of it) — from
-// the mapping read once by id.
-func (r *runner) verifyPush(ctx context.Context, ir *integrationRun, w plan.PushWant, got okta.GroupPush) error {
-	if plan.PushAnswerShort(got) {
-		var err error
-		if got, err = r.opts.Client.GetGroupPush(ctx, ir.app.ID, got.ID); err != nil {
-			return fmt.Errorf("re-reading the group push mapping for %s to verify it: %w", w.GroupName, err)
-		}
+// verifyPush verifies a push write from its answer, or — where the answer lacks what
+// the verifier reads (the spec requires no field of it) — from one read: the mapping
+// by id (the answer's, or id, the one written), else the app's mappings.
+func (r *runner) verifyPush(ctx context.Context, ir *integrationRun, w plan.PushWant, id string, got okta.GroupPush) error {
+	if !plan.PushAnswerShort(got) {
+		return plan.VerifyPush(w, got)
+	}
+	if got.ID != "" {
+		id = got.ID
+	}
+	var err error
+	if id != "" {
+		got, err = r.opts.Client.GetGroupPush(ctx, ir.app.ID, id)
+	} else {
+		var have []okta.GroupPush
+		have, err = r.opts.Client.GroupPushes(ctx, ir.app.ID)
+		got = plan.FindPush(w, have)
+	}
+	if err != nil {
+		return fmt.Errorf("re-reading the group push mapping for %s to verify it: %w", w.GroupName, err)
 	}
 	return plan.VerifyPush(w, got)
 }

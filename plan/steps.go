@@ -430,11 +430,17 @@ func (s PushStep) Unchanged() bool { return len(s.Create)+len(s.Activate)+len(s.
 // ErrPushNotShown is VerifyPush's answer for a mapping the write did not return.
 var ErrPushNotShown = errors.New("Okta shows no group push mapping")
 
-// PushAnswerShort reports whether a push write's answer names the mapping but lacks
-// what VerifyPush reads (its source group or status; the spec requires no field of
-// the answer): the executor reads the mapping by id once and verifies that instead.
+// PushAnswerShort reports whether a push write's answer lacks what VerifyPush reads
+// (its source group or status; the spec requires no field of the answer, and no push
+// is recorded): the executor reads the mapping once — by id where it knows it, else
+// the app's mappings, FindPush — and verifies that instead.
 func PushAnswerShort(got okta.GroupPush) bool {
-	return got.ID != "" && (got.SourceGroupID == "" || got.Status == "")
+	return got.SourceGroupID == "" || got.Status == ""
+}
+
+// FindPush is the push mapping of w's group among the app's mappings (zero: none).
+func FindPush(w PushWant, have []okta.GroupPush) okta.GroupPush {
+	return bySourceGroup(have)[w.GroupID]
 }
 
 // VerifyPush checks a push mapping as its create or activation answered it (or as

@@ -182,8 +182,9 @@ func TestDecidePushAndVerify(t *testing.T) {
 	if err := VerifyPush(wants[1], okta.GroupPush{}); !errors.Is(err, ErrPushNotShown) {
 		t.Fatalf("no mapping in the answer: %v", err)
 	}
-	// An answer with only the id is short (read it again); one that names another
-	// source group or a status is not: VerifyPush judges it.
+	// An answer without the source group or status (with or without the id) is short
+	// (read it again); one that names another source group or a status is not:
+	// VerifyPush judges it.
 	for _, c := range []struct {
 		got   okta.GroupPush
 		short bool
@@ -193,11 +194,17 @@ func TestDecidePushAndVerify(t *testing.T) {
 		{okta.GroupPush{ID: "gp2", Status: "ACTIVE"}, true},
 		{okta.GroupPush{ID: "gp2", SourceGroupID: "00g9", Status: "ACTIVE"}, false},
 		{okta.GroupPush{ID: "gp2", SourceGroupID: "00g2", Status: "INACTIVE"}, false},
-		{okta.GroupPush{}, false},
+		{okta.GroupPush{}, true},
 	} {
 		if got := PushAnswerShort(c.got); got != c.short {
 			t.Errorf("PushAnswerShort(%+v) = %v", c.got, got)
 		}
+	}
+	if got := FindPush(wants[1], have); got.ID != "" {
+		t.Fatalf("FindPush of a group without a mapping: %+v", got)
+	}
+	if got := FindPush(wants[0], have); got.ID != "gp1" {
+		t.Fatalf("FindPush: %+v", got)
 	}
 	if err := VerifyPush(wants[1], okta.GroupPush{ID: "gp2", SourceGroupID: "00g9", Status: "ACTIVE"}); !errors.Is(err, ErrPushNotShown) {
 		t.Fatalf("an answer naming another source group: %v", err)

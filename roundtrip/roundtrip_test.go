@@ -2,6 +2,7 @@ package roundtrip
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,21 @@ func TestRunActionsOffInOkta(t *testing.T) {
 	}
 	if n := len(env.Org.Users()); n != 0 {
 		t.Errorf("%d users left in the org", n)
+	}
+}
+
+// A push create answered with nothing of the mapping (write-answers=bare; the spec
+// requires no field of it): the round trip finds its mapping by group and removes it.
+func TestRunPushAnsweredBare(t *testing.T) {
+	env, c, ins := setup(t, map[string]string{oktaorg.VariantWriteAnswers: "bare"})
+	res := Run(context.Background(), Options{Client: c, Integrations: ins[:1], Timeout: 20 * time.Second, PollInterval: 10 * time.Millisecond})
+	if res.Code != 0 {
+		t.Fatalf("exit %d: %+v", res.Code, res.Stages)
+	}
+	for _, app := range env.Org.Apps() {
+		pushes, err := c.GroupPushes(context.Background(), fmt.Sprint(app["id"]))
+		if err != nil || len(pushes) != 0 {
+			t.Fatalf("push mappings left on %v: %+v (%v)", app["label"], pushes, err)
+		}
 	}
 }

@@ -297,6 +297,20 @@ func (t *trip) groupPush(ctx context.Context) {
 		t.fail(t.stage(5, StageGroupPush, began, apply.Failed, err.Error()), codeOf(ctx, err))
 		return
 	}
+	if push.ID == "" {
+		// The spec requires no field of the create's answer: find the mapping by its
+		// group, so that the cleanup can remove it.
+		pushes, err := c.GroupPushes(ctx, t.app.ID)
+		if err != nil {
+			t.fail(t.stage(5, StageGroupPush, began, apply.Failed, "pushed, but reading the push mappings to find it failed: "+err.Error()), codeOf(ctx, err))
+			return
+		}
+		for _, p := range pushes {
+			if p.SourceGroupID == g.ID {
+				push = p
+			}
+		}
+	}
 	t.push = push
 	w := t.wait(ctx, began, "application.provision.group_push.pushed", func(ctx context.Context) (bool, scim.Answer, error) {
 		id, err := scim.GroupByName(ctx, t.opts.SCIMClient, t.target, name)

@@ -165,7 +165,7 @@ func TestScenarioVariantMatrix(t *testing.T) {
 	}
 	runs = append(runs, run{"all-flipped", oktaorg.Flipped()}, run{"all-last", last},
 		// The connection POST's answer is only written where the API accepts it.
-		run{"write-answers=minimal,connection-api=accepted", map[string]string{oktaorg.VariantWriteAnswers: "minimal", oktaorg.VariantConnectionAPI: "accepted"}})
+		run{"write-answers=bare,connection-api=accepted", map[string]string{oktaorg.VariantWriteAnswers: "bare", oktaorg.VariantConnectionAPI: "accepted"}})
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()

@@ -105,12 +105,15 @@ func (o *Org) pushView(host string, m *pushMapping) map[string]any {
 	return out
 }
 
-// pushAnswer is a push write's answer: the mapping, or under write-answers=minimal
-// only its id and links (the spec requires no field of it).
+// pushAnswer is a push write's answer: the mapping, under write-answers=minimal only
+// its id and links, under bare an empty object (the spec requires no field of it).
 func (o *Org) pushAnswer(host string, m *pushMapping) map[string]any {
 	out := o.pushView(host, m)
-	if o.variant(VariantWriteAnswers) == "minimal" {
+	switch o.variant(VariantWriteAnswers) {
+	case "minimal":
 		out = map[string]any{"id": out["id"], "_links": out["_links"]}
+	case "bare":
+		out = map[string]any{}
 	}
 	return out
 }

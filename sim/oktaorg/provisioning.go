@@ -306,7 +306,7 @@ func (o *Org) setConnection(w http.ResponseWriter, r *http.Request, app map[stri
 	}
 	o.mu.Lock()
 	out := o.connectionView(r.Host, app)
-	if o.variant(VariantWriteAnswers) == "minimal" {
+	if o.variant(VariantWriteAnswers) != "full" {
 		// What the spec requires of the answer, and the links.
 		out = map[string]any{"status": out["status"], "profile": out["profile"], "_links": out["_links"]}
 	}

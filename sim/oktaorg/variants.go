@@ -195,10 +195,10 @@ var variantList = []Variant{
 		Doc: "How much a write's answer carries where the spec does not require it and no cassette records it: `full` " +
 			"the whole object, as a read returns it; `minimal` `POST …/connections/default` answers without `baseUrl` and " +
 			"the top-level `authScheme` (only `status` and `profile.authScheme`, which the spec requires), and a group push " +
-			"mapping's create (POST) and status change (PATCH) answer only its `id` and `_links`. The writes whose answers " +
-			"are recorded (app create/replace, features PUT, group assignment PUT, app user schema POST, mapping POST) " +
-			"answer in full either way.",
-		Values: []string{"full", "minimal"},
+			"mapping's create (POST) and status change (PATCH) answer only its `id` and `_links`; `bare` as minimal, but " +
+			"the push mapping answers are an empty object. The writes whose answers are recorded (app create/replace, " +
+			"features PUT, group assignment PUT, app user schema POST, mapping POST) answer in full whatever the value.",
+		Values: []string{"full", "minimal", "bare"},
 		Known: "ProvisioningConnectionResponse requires only `profile` and `status`; the recorded answers carry `baseUrl` " +
 			"for a Zscaler app, the one app the spec says uses it. GroupPushMapping requires nothing, and no push is recorded.",
 		Source: "okta-openapi updateDefaultProvisioningConnectionForApplication, createGroupPushMapping, updateGroupPushMapping; " +
