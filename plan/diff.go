@@ -17,8 +17,16 @@ type FieldChange struct {
 	New   string `json:"new"`
 }
 
-// String is the change for people, in the file's field names (FileField).
+// String is the change for people, in the file's field names (FileField). An empty
+// old value is an addition and an empty new value a removal (as in plan.schema.json),
+// so neither prints an arrow from or to nothing.
 func (c FieldChange) String() string {
+	switch {
+	case c.Old == "":
+		return fmt.Sprintf("%s: %s", FileField(c.Field), c.New)
+	case c.New == "":
+		return fmt.Sprintf("%s: %s → removed", FileField(c.Field), c.Old)
+	}
 	return fmt.Sprintf("%s: %s → %s", FileField(c.Field), c.Old, c.New)
 }
 

@@ -71,3 +71,21 @@ func TestLogsNameIsOne(t *testing.T) {
 		t.Fatalf("logs with two --name: exit %d\n%s", r.code, r.allOutput)
 	}
 }
+
+// TestAdditionsReadAsAdditions: apply's step details name what it added without an
+// arrow from nothing ("push.Engineering:  → pushed as Engineering" read as a change
+// from an unnamed old value).
+func TestAdditionsReadAsAdditions(t *testing.T) {
+	r := cli(t, nil, "apply", "--sim", "-f", "../../examples/custom-saml-oauth2.yaml")
+	if r.code != exitcode.OK {
+		t.Fatalf("apply --sim: exit %d\n%s", r.code, r.allOutput)
+	}
+	for _, want := range []string{"push.Engineering: pushed as Engineering;", "mappings.toApp.userName: user.login (create and update);"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("apply's output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.allOutput, ":  → ") || strings.Contains(r.allOutput, " → ;") {
+		t.Errorf("an addition or removal prints an arrow from or to nothing:\n%s", r.allOutput)
+	}
+}
