@@ -89,3 +89,15 @@ func TestAdditionsReadAsAdditions(t *testing.T) {
 		t.Errorf("an addition or removal prints an arrow from or to nothing:\n%s", r.allOutput)
 	}
 }
+
+// TestQuickstartUnderAllOnAfterEnable: where enabling a template app turns Push Groups
+// and Import on (actions-after-enable=all-on), the quickstart's pushGroups: false and
+// importUsers: false are the actions step, and the admin's Save of it keeps them off: a
+// second Save is not a second enabling (it used to reapply the variant, and apply waited
+// out --wait-timeout).
+func TestQuickstartUnderAllOnAfterEnable(t *testing.T) {
+	r := cli(t, nil, "apply", "--sim", "--sim-variant", "actions-after-enable=all-on", "--wait-timeout", "20s", "-f", "../../examples/quickstart.yaml")
+	if r.code != exitcode.OK || !strings.Contains(r.stdout, "verified: the org now shows pushGroups: on → off; importUsers: on → off") {
+		t.Fatalf("apply --sim under actions-after-enable=all-on: exit %d\n%s", r.code, r.allOutput)
+	}
+}

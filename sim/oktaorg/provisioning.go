@@ -59,9 +59,13 @@ func (o *Org) EnableProvisioning(ctx context.Context, appID string, s Provisioni
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	p := o.provLocked(appID)
+	wasOn := p.Enabled
 	p.ProvisioningState = ProvisioningState{Enabled: true, BaseURL: s.BaseURL, AuthMode: s.AuthMode, UserIDField: s.UserIDField,
 		PushNewUsers: s.PushNewUsers, PushProfileUpdates: s.PushProfileUpdates, PushGroups: s.PushGroups, ImportUsers: s.ImportUsers}
-	o.setActionsLocked(p, o.variant(VariantActionsAfterEnable))
+	if !wasOn {
+		// The variant is what enabling does; a later Save keeps what the admin entered.
+		o.setActionsLocked(p, o.variant(VariantActionsAfterEnable))
+	}
 	p.connStatus = "ENABLED"
 	o.cx().authz[appID] = authz // for group push (grouppush.go)
 	o.provisioningOnLocked(app)
