@@ -242,8 +242,30 @@ func ConsoleActionsStep(in config.Integration, app okta.App, c Console, console 
 		"If the page offers the checkboxes below, set them and click Save. Okta's documentation does not confirm that a SCIM template app's " +
 			"Integration page has them: if it does not, the template decides (look for a Push Groups tab, and a To Okta page under Provisioning)",
 	}
-	step.Verify = "oktascim accepts any sign Okta gives: the app's features list (GROUP_PUSH, IMPORT_NEW_USERS), the To Okta settings being served, or the Push Groups tab answering"
+	step.Verify = templateActionsVerify(console)
 	return step
+}
+
+// templateActionsVerify says how a template app's Integration actions are verified: on
+// takes any plausible sign, off needs the features list not to name it (satisfied).
+func templateActionsVerify(console []FieldChange) string {
+	var on, off bool
+	for _, ch := range console {
+		if checkedText(ch.New) == "checked" {
+			on = true
+		} else {
+			off = true
+		}
+	}
+	const signs = "any sign Okta gives: the app's features list (GROUP_PUSH, IMPORT_NEW_USERS), the To Okta settings being served, or the Push Groups tab answering"
+	const gone = "the app's features list must no longer name it (GROUP_PUSH, IMPORT_NEW_USERS)"
+	switch {
+	case on && off:
+		return "oktascim re-reads the app: for a checkbox set, it accepts " + signs + "; for one cleared, " + gone
+	case off:
+		return "oktascim re-reads the app: for each checkbox cleared, " + gone
+	}
+	return "oktascim accepts " + signs
 }
 
 // actionControl names an Integration action's control.

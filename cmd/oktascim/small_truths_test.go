@@ -101,3 +101,17 @@ func TestQuickstartUnderAllOnAfterEnable(t *testing.T) {
 		t.Fatalf("apply --sim under actions-after-enable=all-on: exit %d\n%s", r.code, r.allOutput)
 	}
 }
+
+// TestClearingActionsSaysHowItIsVerified: the actions step that clears Push Groups and
+// Import (actions-after-enable=all-on, the quickstart declares both off) says what
+// verifies a cleared checkbox, not the signs that would show it on.
+func TestClearingActionsSaysHowItIsVerified(t *testing.T) {
+	r := cli(t, nil, "apply", "--sim", "--sim-variant", "actions-after-enable=all-on", "--wait-timeout", "20s", "-f", "../../examples/quickstart.yaml")
+	out := unwrapped(r.stdout)
+	if r.code != exitcode.OK || !strings.Contains(out, "then: oktascim re-reads the app: for each checkbox cleared, the app's features list must no longer name it") {
+		t.Fatalf("apply --sim under actions-after-enable=all-on: exit %d\n%s", r.code, r.allOutput)
+	}
+	if strings.Contains(out, "accepts any sign") {
+		t.Errorf("the step to clear checkboxes says what would show them on:\n%s", r.stdout)
+	}
+}
