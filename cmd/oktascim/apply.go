@@ -54,7 +54,7 @@ Exit codes (the same with -o json|yaml):
 	fl.BoolVar(&o.wait, "wait", false, "wait for manual steps to be done in the Admin Console, then go on")
 	fl.DurationVar(&o.waitTimeout, "wait-timeout", 15*time.Minute, "how long --wait waits for a manual step")
 	fl.DurationVar(&o.pollInterval, "poll-interval", 5*time.Second, "how often --wait checks")
-	fl.BoolVar(&o.prune, "prune", false, "also remove what the file does not name: group assignments of its apps, and apps stamped by oktascim for integrations no longer in the file")
+	fl.BoolVar(&o.prune, "prune", false, "also remove what the file does not name: group assignments and group pushes of its apps, and apps stamped by oktascim for integrations no longer in the file")
 	fl.BoolVar(&o.showSecrets, "show-secrets", false, "print SCIM secrets in manual steps (the Okta API token is never printed)")
 	_ = fl.MarkHidden("poll-interval")
 	return cmd

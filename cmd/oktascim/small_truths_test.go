@@ -115,3 +115,12 @@ func TestClearingActionsSaysHowItIsVerified(t *testing.T) {
 		t.Errorf("the step to clear checkboxes says what would show them on:\n%s", r.stdout)
 	}
 }
+
+// TestPruneHelpNamesGroupPushes: apply --prune removes the push mappings the file does
+// not push too (TestGroupPushLinkDriftAndPrune), so its help says so.
+func TestPruneHelpNamesGroupPushes(t *testing.T) {
+	r := cli(t, nil, "apply", "--help")
+	if !strings.Contains(unwrapped(r.stdout), "group assignments and group pushes of its apps") {
+		t.Fatalf("apply --help does not say --prune removes group pushes:\n%s", r.stdout)
+	}
+}
