@@ -21,7 +21,11 @@ func (r *runner) runProvisioning(ctx context.Context, ir *integrationRun) {
 	case plan.ProvisioningUnchanged:
 		ir.provisioningOn = true
 		conn := st.Connection
-		detail := "on; Okta's API cannot read back the base URL or credentials of this template app, so the connection test below verifies them"
+		kind := "this template app"
+		if ir.in.Kind == config.KindCustom {
+			kind = "an App Integration Wizard app"
+		}
+		detail := "on; Okta's API cannot read back the base URL or credentials of " + kind + ", so the connection test below verifies them"
 		if conn.Supported() {
 			detail = fmt.Sprintf("on (connection %s, base URL %s; the token cannot be read back — the connection test below verifies it)", lower(conn.Status), conn.BaseURL)
 		}

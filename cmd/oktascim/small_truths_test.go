@@ -124,3 +124,20 @@ func TestPruneHelpNamesGroupPushes(t *testing.T) {
 		t.Fatalf("apply --help does not say --prune removes group pushes:\n%s", r.stdout)
 	}
 }
+
+// TestCustomAppIsNotCalledATemplate: a second apply of a custom app says its
+// provisioning is unchanged without calling it a template app.
+func TestCustomAppIsNotCalledATemplate(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	path := writeFile(t, fileOf(customYAML("wiki", "basic", "swa")))
+	stop := adminEnablesSCIM(t, env, map[string]string{"wiki app": "basic"})
+	r := cli(t, envVars(env, nil), "apply", "-f", path, "--yes", "--wait", "--poll-interval", "20ms")
+	stop()
+	if r.code != exitcode.OK {
+		t.Fatalf("first apply: exit %d\n%s", r.code, r.allOutput)
+	}
+	r = cli(t, envVars(env, nil), "apply", "-f", path, "--yes")
+	if r.code != exitcode.OK || !strings.Contains(r.stdout, "cannot read back the base URL or credentials of an App Integration Wizard app") || strings.Contains(r.stdout, "template app") {
+		t.Fatalf("second apply of a custom app: exit %d\n%s", r.code, r.allOutput)
+	}
+}
