@@ -3,7 +3,9 @@ package okta
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -270,5 +272,44 @@ func TestWaitsForAResetAreCapped(t *testing.T) {
 	}
 	if g := newGovernor(math.NaN(), 4, 0); g.share != DefaultRateShare {
 		t.Fatalf("a NaN share became %g", g.share)
+	}
+}
+
+// closeRecorder is a body that fails (or not) after its data and records its Close.
+type closeRecorder struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeRecorder) Close() error { c.closed++; return nil }
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+// TestLimitedBodyEndsOnError: a body refused at the limit, or whose read failed, is
+// closed and its attempt ended at once (the SDK does not close it), exactly once.
+func TestLimitedBodyEndsOnError(t *testing.T) {
+	for name, r := range map[string]io.Reader{
+		"over the limit": strings.NewReader("0123456789"),
+		"read error":     io.MultiReader(strings.NewReader("0123"), failingReader{}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			inner, ended := &closeRecorder{Reader: r}, 0
+			b := &limitedBody{ReadCloser: inner, left: 4, done: func() { ended++ }}
+			if name == "read error" {
+				b.left = 100
+			}
+			if _, err := io.ReadAll(b); err == nil {
+				t.Fatal("no error")
+			}
+			if inner.closed != 1 || ended != 1 {
+				t.Fatalf("after the error: closed %d times, attempt ended %d times; want 1 and 1", inner.closed, ended)
+			}
+			_ = b.Close() // a caller that does close: still once
+			if inner.closed != 1 || ended != 1 {
+				t.Fatalf("after Close: closed %d times, attempt ended %d times; want 1 and 1", inner.closed, ended)
+			}
+		})
 	}
 }
