@@ -174,6 +174,8 @@ func TestGroupPushAsyncVariant(t *testing.T) {
 	if got := scimGroupNames(scim); time.Since(opsStart) < delay && slices.Contains(got, "Ops") {
 		t.Fatalf("the console pushed before the delay: SCIM groups %v", got)
 	}
+	// Both pushes over, lastPush recorded too (the SCIM group appears a moment before
+	// the mapping records its push, so polling the SCIM server is not enough).
 	s.Wait()
 	if elapsed := time.Since(start); elapsed < delay {
 		t.Fatalf("pushed after %v, before the delay", elapsed)
@@ -183,9 +185,6 @@ func TestGroupPushAsyncVariant(t *testing.T) {
 	if !slices.Equal(got, []string{"Eng", "Ops"}) {
 		t.Fatalf("SCIM groups %v", got)
 	}
-	// The push records lastPush after the SCIM server answered, so the groups can be
-	// there a moment before the mapping says so.
-	s.Wait()
 	after := c.json("GET", path+"/"+m["id"].(string), nil, 200).(map[string]any)
 	if after["status"] != "ACTIVE" || after["lastPush"] == nil {
 		t.Fatalf("after the push: %v", after)
