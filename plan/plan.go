@@ -34,8 +34,9 @@ const PlanVersion = 2
 type Plan struct {
 	Version      int           `json:"version"`
 	Integrations []Integration `json:"integrations"`
-	// Prune lists managed apps the file no longer names, deleted only with --prune.
-	Prune []AppRef `json:"prune,omitempty"`
+	// Prune lists managed apps the file no longer names, deleted only with --prune;
+	// always present (empty when there are none) so scripts can read .prune[].
+	Prune []AppRef `json:"prune"`
 	// Changes counts the changes in the plan (fields, groups, removals, creations).
 	Changes int `json:"changes"`
 	// Pending counts manual steps still to do in the Admin Console.
@@ -297,8 +298,15 @@ func unverifiable(in config.Integration, c okta.Connection) string {
 // Finish counts the plan's changes and pending steps.
 func (p *Plan) Finish() {
 	p.Version = PlanVersion
+	// The document's arrays are always present: an empty array, never null or absent.
 	if p.Integrations == nil {
 		p.Integrations = []Integration{}
+	}
+	if p.Prune == nil {
+		p.Prune = []AppRef{}
+	}
+	for i := range p.Integrations {
+		p.Integrations[i].fillArrays()
 	}
 	p.Changes, p.Pending = len(p.Prune), 0
 	p.Summary = Summary{Delete: len(p.Prune)}
@@ -320,6 +328,25 @@ func (p *Plan) Finish() {
 		if len(in.Problems) > 0 {
 			p.Summary.Failing++
 		}
+	}
+}
+
+// fillArrays makes the integration's always-present arrays empty instead of null.
+func (in *Integration) fillArrays() {
+	if in.Changes == nil {
+		in.Changes = []FieldChange{}
+	}
+	if in.Removals == nil {
+		in.Removals = []FieldChange{}
+	}
+	if in.Kept == nil {
+		in.Kept = []string{}
+	}
+	if in.Manual == nil {
+		in.Manual = []ManualStep{}
+	}
+	if in.Unverifiable == nil {
+		in.Unverifiable = []string{}
 	}
 }
 
