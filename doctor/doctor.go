@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/internal/loopback"
 	"github.com/oktascim/oktascim/okta"
 	"github.com/oktascim/oktascim/scim"
@@ -34,6 +35,8 @@ type Check struct {
 	Status Status `json:"status"`
 	Detail string `json:"detail"`
 	Fix    string `json:"fix,omitempty"`
+	// Err is Okta's answer that failed the check, if any: it decides the exit code.
+	Err error `json:"-"`
 }
 
 // Target is one integration's SCIM server.
@@ -84,14 +87,26 @@ func Run(ctx context.Context, o Options) []Check {
 	return checks
 }
 
-// Failed reports whether any check failed (warnings do not fail).
-func Failed(cs []Check) bool {
+// ExitCode is doctor's exit code: OK when no check fails; else the worst of the failed
+// checks' codes, each by the one mapping (exitcode.Of) of the answer that failed it — a
+// refused token or permission is AuthRefused — and Failure for a check failed without one.
+func ExitCode(cs []Check) int {
+	code := exitcode.OK
 	for _, c := range cs {
-		if c.Status == Fail {
-			return true
+		if c.Status != Fail {
+			continue
+		}
+		one := exitcode.Failure
+		if c.Err != nil {
+			one = exitcode.Of(c.Err)
+		}
+		if code == exitcode.OK {
+			code = one // Worst does not rank every code (e.g. Invalid)
+		} else {
+			code = exitcode.Worst(code, one)
 		}
 	}
-	return false
+	return code
 }
 
 func orgChecks(ctx context.Context, o Options) []Check {
@@ -135,8 +150,12 @@ func orgChecks(ctx context.Context, o Options) []Check {
 	} else {
 		me, err := c.Me(ctx)
 		if err != nil {
-			out = append(out, Check{Name: names[2], Status: Fail, Detail: "SSWS: " + err.Error(),
-				Fix: "create an API token (Security > API > Tokens) as an admin who may manage apps, and set OKTA_CLIENT_TOKEN (or use an OAuth service app: see the README)"})
+			fix := "create an API token (Security > API > Tokens) as an admin who may manage apps, and set OKTA_CLIENT_TOKEN (or use an OAuth service app: see the README)"
+			if okta.IsAuth(err) {
+				// The error's hint already says to create a token; say what it does not.
+				fix = "a token works only in the org that issued it (" + o.OrgURL + ") and Okta revokes one unused for 30 days: check which token OKTA_CLIENT_TOKEN, the file's org block or ~/.okta/okta.yaml supplies (or use an OAuth service app: see the README)"
+			}
+			out = append(out, Check{Name: names[2], Status: Fail, Detail: "SSWS: " + err.Error(), Fix: fix, Err: err})
 			return skipRest(out, "the token does not work")
 		}
 		out = append(out, Check{Name: names[2], Status: Pass, Detail: "SSWS: works; the token acts as " + me.Login})
@@ -149,7 +168,7 @@ func orgChecks(ctx context.Context, o Options) []Check {
 	} {
 		name := names[3+i]
 		if err := c.TryRead(ctx, name, probe.path); err != nil {
-			out = append(out, Check{Name: name, Status: Fail, Detail: err.Error(), Fix: probe.fix})
+			out = append(out, Check{Name: name, Status: Fail, Detail: err.Error(), Fix: probe.fix, Err: err})
 			continue
 		}
 		out = append(out, Check{Name: name, Status: Pass, Detail: "GET " + strings.SplitN(probe.path, "?", 2)[0] + " → 200"})

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oktascim/oktascim/internal/exitcode"
 	"github.com/oktascim/oktascim/scim"
 	"github.com/oktascim/oktascim/sim/scimserver"
 )
@@ -64,8 +65,8 @@ func TestSCIMAddressChecks(t *testing.T) {
 	if c := find(t, cs, "nowhere: SCIM base URL resolves"); c.Status != Fail || !strings.Contains(c.Detail, "does not resolve") {
 		t.Errorf("nowhere: %+v", c)
 	}
-	if dialed || !Failed(cs) {
-		t.Fatalf("dialed %v, failed %v", dialed, Failed(cs))
+	if dialed || ExitCode(cs) == exitcode.OK {
+		t.Fatalf("dialed %v, exit code %d", dialed, ExitCode(cs))
 	}
 }
 

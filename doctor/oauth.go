@@ -15,7 +15,7 @@ import (
 func serviceAppCheck(ctx context.Context, c *okta.Client, tokenName, appsName string) (token, apps Check) {
 	app, err := c.ServiceApp(ctx)
 	if err != nil {
-		return Check{Name: tokenName, Status: Fail, Detail: "PrivateKey: " + err.Error(),
+		return Check{Name: tokenName, Status: Fail, Detail: "PrivateKey: " + err.Error(), Err: err,
 				Fix: "on the API Services app (Applications > Applications): Client authentication Public key / Private key with the key's public half (and its key id if there are several), DPoP off, the scopes granted on the Okta API Scopes tab; then set the client id, private key and scopes (OKTA_CLIENT_CLIENTID, OKTA_CLIENT_PRIVATEKEY, OKTA_CLIENT_SCOPES, org.auth in the file, or a profile)"},
 			Check{Name: appsName, Status: Skip, Detail: "no access token"}
 	}

@@ -28,7 +28,8 @@ System Log and create apps (read with harmless requests; for creating apps, from
 roles); and for each integration in the file, that the SCIM base URL resolves, is not a
 private address, has a valid public TLS certificate and answers Okta's "Test API
 Credentials" request. Exit 0 when no check fails (warnings do not fail: e.g. a loopback
-SCIM server behind the local simulator).`,
+SCIM server behind the local simulator); 4 when Okta refused the token or a read (401/403);
+else 1.`,
 		Example: `  oktascim doctor
   oktascim doctor -f oktascim.yaml --name acme -o json`,
 		Args: cobra.NoArgs,
@@ -75,10 +76,7 @@ func runDoctor(cmd *cobra.Command, f *factory, o *doctorOptions) error {
 		opts.SCIM = append(opts.SCIM, dt)
 	}
 	checks := doctor.Run(ctx, opts)
-	code := exitcode.OK
-	if doctor.Failed(checks) {
-		code = exitcode.Failure
-	}
+	code := doctor.ExitCode(checks)
 	if f.structured() {
 		if err := writeDoctorDoc(f.io.Out, f.output, checks, code); err != nil {
 			return err

@@ -88,8 +88,8 @@ func TestDoctorBadOrgURLs(t *testing.T) {
 func TestDoctorBadTokenAndReadOnlyToken(t *testing.T) {
 	env := startEnv(t, simenv.Options{Org: oktaorg.Options{ReadOnlyTokens: []string{"00readonly-token-abcdef"}}})
 	r := cli(t, envVars(env, map[string]string{"OKTA_CLIENT_TOKEN": "00not-a-valid-token"}), "doctor")
-	if r.code != exitcode.Failure || doctorLine(t, r.stdout, "API token") != "FAIL" || !strings.Contains(r.stdout, "401") {
-		t.Fatalf("bad token: exit %d\n%s", r.code, r.allOutput)
+	if r.code != exitcode.AuthRefused || doctorLine(t, r.stdout, "API token") != "FAIL" || !strings.Contains(r.stdout, "401") {
+		t.Fatalf("bad token: exit %d, want %d\n%s", r.code, exitcode.AuthRefused, r.allOutput)
 	}
 	assertNoSecrets(t, r.allOutput, "00not-a-valid-token")
 
@@ -121,4 +121,43 @@ func TestDoctorSCIMOnAPrivateAddress(t *testing.T) {
 	if doctorLine(t, r.stdout, "intranet: SCIM server answers Test API Credentials") != "SKIP" || doctorLine(t, r.stdout, "may create and change apps") != "PASS" {
 		t.Fatalf("\n%s", r.stdout)
 	}
+}
+
+// TestDoctorRefusedTokenExits4: a token Okta refuses exits 4 (the README's table, by
+// exitcode.Of) in text and -o json, and the fix adds to the error's hint instead of
+// repeating it.
+func TestDoctorRefusedTokenExits4(t *testing.T) {
+	env := startEnv(t, simenv.Options{})
+	vars := envVars(env, map[string]string{"OKTA_CLIENT_TOKEN": "00wrong-token-0123456789"})
+	r := cli(t, vars, "doctor")
+	if r.code != exitcode.AuthRefused {
+		t.Fatalf("text: exit %d, want %d\n%s", r.code, exitcode.AuthRefused, r.allOutput)
+	}
+	r = cli(t, vars, "doctor", "-o", "json")
+	var doc struct {
+		ExitCode int `json:"exitCode"`
+		Checks   []struct{ Name, Status, Detail, Fix string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("doctor -o json: %v\n%s", err, r.stdout)
+	}
+	if r.code != exitcode.AuthRefused || doc.ExitCode != exitcode.AuthRefused {
+		t.Fatalf("json: exit %d, exitCode %d, want %d\n%s", r.code, doc.ExitCode, exitcode.AuthRefused, r.allOutput)
+	}
+	for _, c := range doc.Checks {
+		if c.Name != "API token" {
+			continue
+		}
+		// The detail ends with the error's hint ("…: the API token is invalid…").
+		hint := c.Detail[strings.LastIndex(c.Detail, ": ")+2:]
+		if c.Status != "fail" || !strings.Contains(hint, "Security > API > Tokens") || c.Fix == "" {
+			t.Fatalf("API token check: %+v", c)
+		}
+		if strings.Contains(c.Fix, "Security > API > Tokens") || strings.Contains(c.Detail, c.Fix) {
+			t.Fatalf("the fix repeats the error's hint:\ndetail: %s\nfix: %s", c.Detail, c.Fix)
+		}
+		assertNoSecrets(t, r.allOutput, "00wrong-token-0123456789")
+		return
+	}
+	t.Fatalf("no API token check:\n%s", r.stdout)
 }
