@@ -185,7 +185,8 @@ func TestPrivateKeyWrongKeyIsRefused(t *testing.T) {
 	}
 	r := cli(t, vars, "doctor")
 	all.WriteString(r.allOutput)
-	if r.code != exitcode.Failure || doctorLine(t, r.stdout, "API token") != "FAIL" || doctorLine(t, r.stdout, "may list apps") != "SKIP" ||
+	// A refused token exits 4 in doctor too, as in every other command.
+	if r.code != exitcode.AuthRefused || doctorLine(t, r.stdout, "API token") != "FAIL" || doctorLine(t, r.stdout, "may list apps") != "SKIP" ||
 		!strings.Contains(r.stdout, "PrivateKey: get an access token for service app") || !strings.Contains(r.stdout, "Client authentication Public key / Private key") {
 		t.Fatalf("doctor exit %d\n%s", r.code, r.allOutput)
 	}
