@@ -80,7 +80,8 @@ type Integration struct {
 	Changes []FieldChange `json:"changes"`
 	// Removals are group assignments the file does not name: removed only with --prune.
 	Removals []FieldChange `json:"removals"`
-	// Kept are assignments the file does not name, left alone because --prune is off.
+	// Kept are group pushes the file does not name, left alone because --prune is off
+	// ("push <group id>"); assignments it does not name are not read without --prune.
 	Kept []string `json:"kept"`
 	// Provisioning is on, off (a manual step is pending) or unknown (no app yet).
 	Provisioning string `json:"provisioning"`
@@ -149,8 +150,8 @@ type Observed struct {
 	Console Console
 }
 
-// Compute plans one integration from what the org holds. prune decides whether
-// assignments the file does not name are removed or kept.
+// Compute plans one integration from what the org holds. prune decides whether the
+// assignments and group pushes the file does not name are removed (else untouched).
 func Compute(in config.Integration, obs Observed, prune bool) Integration {
 	p := compute(in, obs, prune)
 	if p.Action != Error {
@@ -235,7 +236,6 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 	for _, g := range st.Groups.Remove {
 		p.Removals = append(p.Removals, FieldChange{"groups", g.Name, ""})
 	}
-	p.Kept = append(p.Kept, st.Groups.Kept...)
 	switch {
 	case !obs.ProvisioningOn:
 		// Okta has the app user schema and profile mappings of a provisioning app only

@@ -242,7 +242,6 @@ type GroupsStep struct {
 	Declared []string   // the file's names, resolved
 	Assign   []GroupRef // declared, not assigned
 	Remove   []GroupRef // assigned, not declared, with --prune
-	Kept     []string   // assigned, not declared, without --prune (names; only known with --prune's read)
 }
 
 // DecideGroups compares the declared groups (name → id) with the app's assignments
@@ -261,6 +260,9 @@ func DecideGroups(in config.Integration, ids map[string]string, assigned map[str
 			s.Assign = append(s.Assign, GroupRef{id, g})
 		}
 	}
+	if !prune {
+		return s // undeclared assignments are untouched (and read only with --prune)
+	}
 	var extra []GroupRef
 	for id, name := range assigned {
 		if !declared[id] {
@@ -268,13 +270,7 @@ func DecideGroups(in config.Integration, ids map[string]string, assigned map[str
 		}
 	}
 	sort.Slice(extra, func(i, j int) bool { return extra[i].Name < extra[j].Name })
-	for _, g := range extra {
-		if prune {
-			s.Remove = append(s.Remove, g)
-		} else {
-			s.Kept = append(s.Kept, g.Name)
-		}
-	}
+	s.Remove = append(s.Remove, extra...)
 	return s
 }
 

@@ -37,13 +37,9 @@ func printPlan(w io.Writer, width int, p plan.Plan, orgURL string, color bool) {
 			fmt.Fprintf(w, "    %s  (--prune)\n", paint(color, red, changeLine(c)))
 		}
 		for _, k := range in.Kept {
-			// Kept are the org's group pushes the file does not name (assignments the file
-			// does not name are read only with --prune, and then removed).
-			if name, ok := strings.CutPrefix(k, "push "); ok {
-				fmt.Fprintf(w, "    = push.%s  (pushed in the org, not in the file: kept; --prune removes it)\n", name)
-				continue
-			}
-			fmt.Fprintf(w, "    = groups: %s  (assigned in the org, not in the file: kept; --prune removes it)\n", k)
+			// Kept are only the org's group pushes the file does not name: assignments the
+			// file does not name are read only with --prune, and then removed.
+			fmt.Fprintf(w, "    = push.%s  (pushed in the org, not in the file: kept; --prune removes it)\n", strings.TrimPrefix(k, "push "))
 		}
 		for _, m := range in.Manual {
 			writeManual(w, width, "    ", paint(color, yellow, "! manual step pending:")+" ", m, false)
