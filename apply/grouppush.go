@@ -17,9 +17,9 @@ import (
 )
 
 // pushWants resolves the file's pushGroups to Okta groups: exact names, and every group
-// a pattern matches (Okta's q is a prefix search; the pattern is applied here).
-func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) ([]plan.PushWant, error) {
-	var out []plan.PushWant
+// a pattern matches (Okta's q is a prefix search; the pattern is applied here); and the
+// patterns that match none.
+func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) (out []plan.PushWant, unmatched []string, err error) {
 	seen := map[string]bool{}
 	add := func(w plan.PushWant) {
 		if !seen[w.GroupID] {
@@ -31,10 +31,10 @@ func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) ([]plan.
 		if pg.Group != "" {
 			g, err := r.findGroup(ctx, pg.Group)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if err := g.problem(pg.Group); err != nil {
-				return nil, fmt.Errorf("pushGroups: %w", err)
+				return nil, nil, fmt.Errorf("pushGroups: %w", err)
 			}
 			target := pg.Target
 			if target == "" {
@@ -49,17 +49,22 @@ func (r *runner) pushWants(ctx context.Context, pgs []config.PushGroup) ([]plan.
 		}
 		found, err := r.opts.Client.SearchGroups(ctx, prefix)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].Name < found[j].Name })
+		matched := false
 		for _, g := range found {
 			// Only Okta's own groups are pushed, not the app groups pushes create.
 			if ok, _ := path.Match(pg.Match, g.Name); ok && g.Type != "APP_GROUP" {
+				matched = true
 				add(plan.PushWant{GroupID: g.ID, GroupName: g.Name, Target: g.Name})
 			}
 		}
+		if !matched {
+			unmatched = append(unmatched, pg.Match)
+		}
 	}
-	return out, nil
+	return out, unmatched, nil
 }
 
 // runPush carries out the plan's push step through the Group Push Mappings API (or,
@@ -84,6 +89,7 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 		default:
 			st = plan.DecidePush(st.Wants, have, r.pushNames(ctx, st.Wants, have, ir.obs), r.opts.Prune)
 		}
+		st.Unmatched = ir.steps.Push.Unmatched
 	}
 	if st.Console {
 		r.manualGroupPush(ctx, ir, st.Wants)
@@ -134,6 +140,9 @@ func (r *runner) runPush(ctx context.Context, ir *integrationRun) {
 	detail := fmt.Sprintf("%d group(s) pushed and verified", len(st.Wants))
 	if len(st.Kept) > 0 {
 		detail += "; left alone (not in the file): " + strings.Join(st.Kept, ", ")
+	}
+	for _, n := range st.Notes() {
+		detail += "; " + n
 	}
 	if st.Unchanged() {
 		r.report(Event{Integration: ir.in.Name, Step: StepPush, Outcome: Unchanged, AppID: ir.app.ID, Detail: detail})

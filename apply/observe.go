@@ -288,11 +288,11 @@ func (r *runner) observePushWants(ctx context.Context, in config.Integration, ob
 		}
 	}
 	if len(in.PushGroups) > 0 {
-		wants, err := r.pushWants(ctx, in.PushGroups)
+		wants, unmatched, err := r.pushWants(ctx, in.PushGroups)
 		if err != nil {
 			return err
 		}
-		obs.PushWants = append([]plan.PushWant{}, wants...)
+		obs.PushWants, obs.PushUnmatched = append([]plan.PushWant{}, wants...), unmatched
 	}
 	return nil
 }

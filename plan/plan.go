@@ -9,6 +9,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/oktascim/oktascim/config"
@@ -88,6 +89,9 @@ type Integration struct {
 	// Manual are the steps only an admin can do, still pending: the steps apply prints,
 	// with no secret in them (a secret field says where its value comes from).
 	Manual []ManualStep `json:"manual"`
+	// Notes are what the plan found that needs no change but should be said, e.g. a
+	// pushGroups pattern that matches no group in the org.
+	Notes []string `json:"notes"`
 	// Unverifiable are declared values the API cannot read back, and how apply
 	// verifies them instead.
 	Unverifiable []string `json:"unverifiable"`
@@ -141,7 +145,10 @@ type Observed struct {
 	ToApp, ToOkta okta.Mapping
 	// Group push, when the file declares any: the groups resolved, the app's push
 	// mappings (when provisioning is on), or that the org lacks the API.
-	PushWants      []PushWant
+	PushWants []PushWant
+	// PushUnmatched are the file's match: patterns that match no group in the org
+	// (read; nil when the groups were not read).
+	PushUnmatched  []string
 	PushRead       bool
 	Pushes         []okta.GroupPush
 	PushNames      map[string]string
@@ -162,7 +169,7 @@ func Compute(in config.Integration, obs Observed, prune bool) Integration {
 
 func compute(in config.Integration, obs Observed, prune bool) Integration {
 	want := DesiredApp(in)
-	p := Integration{Name: in.Name, Label: want.Label, AppName: want.Name, Changes: []FieldChange{}, Removals: []FieldChange{}, Kept: []string{}, Manual: []ManualStep{}, Unverifiable: []string{}}
+	p := Integration{Name: in.Name, Label: want.Label, AppName: want.Name, Changes: []FieldChange{}, Removals: []FieldChange{}, Kept: []string{}, Manual: []ManualStep{}, Notes: []string{}, Unverifiable: []string{}}
 	if obs.MatchErr != nil {
 		p.Action, p.Error = Error, obs.MatchErr.Error()
 		return p
@@ -193,9 +200,14 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 			p.Changes = append(p.Changes, FieldChange{"groups", "", g.Name})
 		}
 		p.Changes = append(p.Changes, declaredMappings(in, waitingOnManual)...)
+		st.Push.Unmatched = obs.PushUnmatched
 		for _, pg := range in.PushGroups {
+			if pg.Match != "" && slices.Contains(obs.PushUnmatched, pg.Match) {
+				continue // a note, not a change
+			}
 			p.Changes = append(p.Changes, FieldChange{"push." + pushLabel(pg), "", "pushed once provisioning is on"})
 		}
+		p.Notes = append(p.Notes, st.Push.Notes()...)
 		return p
 	}
 	app := *obs.Match.App
@@ -266,6 +278,8 @@ func compute(in config.Integration, obs Observed, prune bool) Integration {
 			p.Changes = append(p.Changes, FieldChange{"push." + w.GroupName, "", "pushed as " + w.Target + " once provisioning and Push Groups are on"})
 		}
 	}
+	st.Push.Unmatched = obs.PushUnmatched
+	p.Notes = append(p.Notes, st.Push.Notes()...)
 	switch {
 	case obs.Match.Adopt:
 		p.Action = Adopt
@@ -347,6 +361,9 @@ func (in *Integration) fillArrays() {
 	}
 	if in.Unverifiable == nil {
 		in.Unverifiable = []string{}
+	}
+	if in.Notes == nil {
+		in.Notes = []string{}
 	}
 }
 

@@ -387,6 +387,17 @@ type PushStep struct {
 	Changes  []FieldChange
 	Removals []FieldChange
 	Kept     []string
+	// Unmatched are the file's match: patterns that match no group in the org.
+	Unmatched []string
+}
+
+// Notes say, for plan and apply alike, which patterns push nothing.
+func (s PushStep) Notes() []string {
+	var out []string
+	for _, m := range s.Unmatched {
+		out = append(out, "push."+m+": matches no group in the org")
+	}
+	return out
 }
 
 // DecidePush compares the groups to push with the app's push mappings (names: the

@@ -41,6 +41,9 @@ func printPlan(w io.Writer, width int, p plan.Plan, orgURL string, color bool) {
 			// file does not name are read only with --prune, and then removed.
 			fmt.Fprintf(w, "    = push.%s  (pushed in the org, not in the file: kept; --prune removes it)\n", strings.TrimPrefix(k, "push "))
 		}
+		for _, n := range in.Notes {
+			writeWrapped(w, width, "    · ", n)
+		}
 		for _, m := range in.Manual {
 			writeManual(w, width, "    ", paint(color, yellow, "! manual step pending:")+" ", m, false)
 		}
