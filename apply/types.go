@@ -16,6 +16,7 @@ package apply
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -60,11 +61,27 @@ type Event struct {
 	Outcome     Outcome            `json:"outcome"`
 	Detail      string             `json:"detail"`
 	AppID       string             `json:"appId,omitempty"`
-	Changes     []plan.FieldChange `json:"changes,omitempty"`
+	Changes     []plan.FieldChange `json:"changes"`
 	Hint        string             `json:"hint,omitempty"`
-	Warnings    []string           `json:"warnings,omitempty"`
+	Warnings    []string           `json:"warnings"`
 	Manual      *plan.ManualStep   `json:"manual,omitempty"`
-	SystemLog   []LogLine          `json:"systemLog,omitempty"`
+	SystemLog   []LogLine          `json:"systemLog"`
+}
+
+// MarshalJSON writes the event's arrays (changes, warnings, systemLog) always, empty
+// when there are none, so scripts can iterate them (docs/output.md lists them as arrays).
+func (e Event) MarshalJSON() ([]byte, error) {
+	type event Event // without this method
+	if e.Changes == nil {
+		e.Changes = []plan.FieldChange{}
+	}
+	if e.Warnings == nil {
+		e.Warnings = []string{}
+	}
+	if e.SystemLog == nil {
+		e.SystemLog = []LogLine{}
+	}
+	return json.Marshal(event(e))
 }
 
 // LogLine is a System Log event as shown to the admin.

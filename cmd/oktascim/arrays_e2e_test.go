@@ -10,7 +10,8 @@ import (
 
 // TestPlanArraysAlwaysPresent: the plan document's arrays (prune[], and each
 // integration's changes/removals/kept/manual/unverifiable) are present as arrays even
-// when empty, in plan's document and in the plan apply embeds, so `jq '.prune[]'` works.
+// when empty, in plan's document and in the plan apply embeds, so `jq '.prune[]'` works;
+// so are apply's events' changes/warnings/systemLog.
 func TestPlanArraysAlwaysPresent(t *testing.T) {
 	env := startEnv(t, simenv.Options{})
 	path := writeFile(t, fileOf(integrationYAML("acme", "2.0", "header", "saml")))
@@ -46,10 +47,19 @@ func TestPlanArraysAlwaysPresent(t *testing.T) {
 
 	r = cli(t, vars, "apply", "-f", path, "--yes", "-o", "json")
 	var applied struct {
-		Plan map[string]any `json:"plan"`
+		Plan   map[string]any   `json:"plan"`
+		Events []map[string]any `json:"events"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &applied); err != nil || applied.Plan == nil {
-		t.Fatalf("apply -o json (exit %d): no plan (%v)\n%s", r.code, err, r.allOutput)
+	if err := json.Unmarshal([]byte(r.stdout), &applied); err != nil || applied.Plan == nil || len(applied.Events) == 0 {
+		t.Fatalf("apply -o json (exit %d): no plan or events (%v)\n%s", r.code, err, r.allOutput)
 	}
 	check("apply's plan", applied.Plan)
+	// The events' arrays too: changes[], warnings[], systemLog[] (docs/output.md).
+	for _, ev := range applied.Events {
+		for _, k := range []string{"changes", "warnings", "systemLog"} {
+			if _, ok := ev[k].([]any); !ok {
+				t.Errorf("apply event %v/%v: %s is %#v, want an array", ev["integration"], ev["step"], k, ev[k])
+			}
+		}
+	}
 }
